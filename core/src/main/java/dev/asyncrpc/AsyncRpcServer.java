@@ -1,0 +1,228 @@
+package dev.asyncrpc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+import dev.asyncrpc.internal.Threads;
+import dev.asyncrpc.internal.codec.Codecs;
+import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.server.ServerRuntime;
+import dev.asyncrpc.internal.server.ServiceRegistry;
+import dev.asyncrpc.internal.transport.Endpoint;
+
+/**
+ * An asyncrpc server without Spring:
+ * <pre>{@code
+ * AsyncRpcServer server = AsyncRpcServer.builder().port(0).service(new InventoryEndpoint()).build().start();
+ * int port = server.port();
+ * }</pre>
+ * Plain implementations run on a worker executor, never on a Netty event loop; asynchronous ones
+ * return a future or complete an {@link AsyncReply} from any thread. Close it when done.
+ */
+public final class AsyncRpcServer implements AutoCloseable {
+
+    private final ServerRuntime runtime;
+    private final List<String> services;
+
+    private AsyncRpcServer(ServerRuntime runtime, List<String> services) {
+        this.runtime = runtime;
+        this.services = services;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Bind and start accepting calls.
+     * @return this server
+     * @throws IllegalStateException if the address cannot be bound
+     */
+    public AsyncRpcServer start() {
+        this.runtime.start();
+        return this;
+    }
+
+    /**
+     * The bound TCP port (useful after {@code port(0)}), or -1 for other transports.
+     * @return the port
+     */
+    public int port() {
+        return this.runtime.port();
+    }
+
+    /**
+     * The address clients use, such as {@code 127.0.0.1:8765} or {@code local:name}.
+     * @return the address
+     */
+    public String address() {
+        Endpoint e = this.runtime.endpoint();
+        if (e.kind() == Endpoint.Kind.TCP) {
+            String host = (e.host().equals("0.0.0.0") || e.host().equals("::")) ? "127.0.0.1" : e.host();
+            return new Endpoint(Endpoint.Kind.TCP, host, port(), null).toString();
+        }
+        return e.toString();
+    }
+
+    /**
+     * The names of the services served.
+     * @return the service names
+     */
+    public List<String> services() {
+        return this.services;
+    }
+
+    /** Stop at once: close the listener and every connection (their pending calls fail with UNAVAILABLE). */
+    @Override
+    public void close() {
+        this.runtime.close();
+    }
+
+    /** Builds an {@link AsyncRpcServer}; every setting is checked when set. */
+    public static final class Builder {
+
+        private String host = "0.0.0.0";
+        private int port = 7443;
+        private String address;
+        private final List<Object> services = new ArrayList<>();
+        private Settings settings = Settings.DEFAULTS;
+        private ExecutorService executor;
+        private int workerThreads = 64;
+        private int ioThreads;
+
+        private Builder() {
+        }
+
+        /**
+         * The TCP port; 0 picks a free one. Default 7443.
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The interface to bind TCP on. Default {@code 0.0.0.0}.
+         * @param host a host name or IP address
+         * @return this builder
+         */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or IP address)");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * Listen on an address instead of host and port: {@code host:port}, {@code local:name}
+         * (in-JVM) or {@code unix:/path}.
+         * @param address the address
+         * @return this builder
+         */
+        public Builder address(String address) {
+            Endpoint.parse(address);
+            this.address = address;
+            return this;
+        }
+
+        /**
+         * Serve every {@code @RemoteService} interface {@code implementation} implements.
+         * @param implementation the implementation object
+         * @return this builder
+         */
+        public Builder service(Object implementation) {
+            this.services.add(Objects.requireNonNull(implementation, "implementation"));
+            return this;
+        }
+
+        /**
+         * The largest frame accepted from a client, in bytes. Default 16 MiB.
+         * @param bytes the size
+         * @return this builder
+         */
+        public Builder maxFrameSize(int bytes) {
+            if (bytes < Settings.MIN_FRAME_SIZE) {
+                throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
+            }
+            this.settings = this.settings.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /**
+         * The most calls in progress at once on one connection; more are refused with
+         * {@link Status#RESOURCE_EXHAUSTED}. Default 100,000.
+         * @param calls the limit
+         * @return this builder
+         */
+        public Builder maxConcurrentCalls(int calls) {
+            if (calls <= 0) {
+                throw new IllegalArgumentException("maxConcurrentCalls: " + calls + " (expected: > 0)");
+            }
+            this.settings = this.settings.withMaxConcurrentCalls(calls);
+            return this;
+        }
+
+        /**
+         * The executor plain implementations (and the dispatch of asynchronous ones) run on. The
+         * caller keeps ownership: the server does not shut it down.
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Threads of the default worker executor (ignored with {@link #executor}). Default 64.
+         * @param threads the thread count
+         * @return this builder
+         */
+        public Builder workerThreads(int threads) {
+            if (threads <= 0) {
+                throw new IllegalArgumentException("workerThreads: " + threads + " (expected: > 0)");
+            }
+            this.workerThreads = threads;
+            return this;
+        }
+
+        /**
+         * Netty event loop threads; 0 means Netty's default (twice the cores).
+         * @param threads the thread count
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 0)");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Build the server (not started).
+         * @return the server
+         * @throws IllegalArgumentException if no service was given or an implementation is invalid
+         */
+        public AsyncRpcServer build() {
+            if (this.services.isEmpty()) {
+                throw new IllegalArgumentException("services: none (expected: at least one implementation of a @RemoteService interface)");
+            }
+            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs());
+            Endpoint endpoint = (this.address != null) ? Endpoint.parse(this.address)
+                    : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
+            boolean owns = this.executor == null;
+            ExecutorService exec = owns ? Threads.pool("asyncrpc-worker", this.workerThreads) : this.executor;
+            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads);
+            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList());
+        }
+    }
+}

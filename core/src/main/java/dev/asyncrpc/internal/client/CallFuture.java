@@ -1,0 +1,117 @@
+package dev.asyncrpc.internal.client;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+import dev.asyncrpc.CallState;
+import dev.asyncrpc.CancelMode;
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One outstanding call on the caller's side, and the future its outcome completes. Cancelling the
+ * future cancels the call abortively (the server is told). Fields marked "loop" are touched only on
+ * the connection's event loop.
+ *
+ * @param <T> the value type
+ */
+final class CallFuture<T> extends CompletableFuture<T> {
+
+    final ClientMethod method;
+
+    /** The encoded CALL frame, owned here until it is written or discarded (loop). */
+    private ByteBuf request;
+
+    /** The call id on the connection, 0 until the frame is written (loop). */
+    int id;
+
+    /** Where the call was sent; set before the call is queued. */
+    volatile ClientConnection connection;
+
+    CallFuture(ClientMethod method, ByteBuf request) {
+        this.method = method;
+        this.request = request;
+    }
+
+    /** Take the request frame; ownership passes to the caller (loop). */
+    ByteBuf takeRequest() {
+        ByteBuf r = this.request;
+        this.request = null;
+        return r;
+    }
+
+    /** Release the request frame if it was never written (loop, or the thread discarding the queue). */
+    void releaseRequest() {
+        ByteBuf r = takeRequest();
+        if (r != null) {
+            r.release();
+        }
+    }
+
+    boolean fail(Status status, String message) {
+        return completeExceptionally(new RemoteCallException(status, message));
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancelCall(CancelMode.ABORTIVE);
+    }
+
+    boolean cancelCall(CancelMode mode) {
+        if (isDone()) {
+            return false;
+        }
+        if (mode == CancelMode.ABORTIVE) {
+            if (!super.cancel(false)) {
+                return false;
+            }
+        }
+        ClientConnection c = this.connection;
+        if (c != null) {
+            c.cancel(this, mode);
+        }
+        return true;
+    }
+
+    CallState state() {
+        if (!isDone()) {
+            return CallState.PENDING;
+        }
+        if (isCancelled()) {
+            return CallState.CANCELLED;
+        }
+        if (isCompletedExceptionally()) {
+            Throwable t = exceptionNow();
+            return (t instanceof RemoteCallException rce && rce.status() == Status.CANCELLED) ? CallState.CANCELLED : CallState.FAILED;
+        }
+        return CallState.COMPLETE;
+    }
+
+    /** The failure of a completed-exceptionally future, as {@link RemoteCallException}. */
+    private Throwable exceptionNow() {
+        try {
+            join();
+            return null;
+        }
+        catch (CancellationException ex) {
+            return new RemoteCallException(Status.CANCELLED, "cancelled by the caller");
+        }
+        catch (java.util.concurrent.CompletionException ex) {
+            return ex.getCause();
+        }
+    }
+
+    /** The outcome as a plain value or a {@link RemoteCallException}. Only when done. */
+    @SuppressWarnings("unchecked")
+    T outcome() {
+        Throwable t = isCompletedExceptionally() ? exceptionNow() : null;
+        if (t == null) {
+            return getNow(null);
+        }
+        if (t instanceof RemoteCallException rce) {
+            throw rce;
+        }
+        throw new RemoteCallException(Status.INTERNAL, String.valueOf(t.getMessage()), java.util.Map.of(), t);
+    }
+}

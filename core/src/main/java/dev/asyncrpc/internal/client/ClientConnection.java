@@ -1,0 +1,384 @@
+package dev.asyncrpc.internal.client;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.asyncrpc.CancelMode;
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.codec.CodecException;
+import dev.asyncrpc.internal.protocol.Frame;
+import dev.asyncrpc.internal.protocol.FrameDecoder;
+import dev.asyncrpc.internal.protocol.FrameType;
+import dev.asyncrpc.internal.protocol.Frames;
+import dev.asyncrpc.internal.protocol.ProtocolException;
+import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.transport.WriteQueue;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.collection.IntObjectHashMap;
+
+/**
+ * One connection of a client to one endpoint. Calls from any thread go through a {@link WriteQueue};
+ * the call table, id assignment and the handshake live on the event loop. Replies are collected per
+ * read batch and completed on the client's executor, never on the event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
+
+    private record CancelRequest(CallFuture<?> call, CancelMode mode) {
+    }
+
+    private final ClientRuntime runtime;
+    final Endpoint endpoint;
+    private final EventLoop loop;
+    private final WriteQueue writes;
+
+    private volatile boolean closed;
+    private volatile String closeReason;
+    private volatile boolean goingAway;
+
+    // event loop only
+    private Channel channel;
+    private ChannelHandlerContext ctx;
+    private final IntObjectHashMap<CallFuture<?>> calls = new IntObjectHashMap<>();
+    private final ArrayDeque<CallFuture<?>> waiting = new ArrayDeque<>();
+    private Settings peer;
+    private int nextId = 1;
+    private List<Object> batch = new ArrayList<>();
+    private ScheduledFuture<?> handshakeTimer;
+
+    ClientConnection(ClientRuntime runtime, Endpoint endpoint, EventLoop loop) {
+        this.runtime = runtime;
+        this.endpoint = endpoint;
+        this.loop = loop;
+        this.writes = new WriteQueue(loop, this);
+    }
+
+    boolean isUsable() {
+        return !this.closed && !this.goingAway;
+    }
+
+    /** Attach the channel (before it connects); closing it fails everything outstanding. */
+    void attach(Channel channel) {
+        this.channel = channel;
+        channel.pipeline().addLast("frames", new FrameDecoder(this.runtime.settings.maxFrameSize()));
+        channel.pipeline().addLast("client", this);
+        channel.closeFuture().addListener(f -> onClosed());
+    }
+
+    /** Send a call; ownership of its request passes to the connection. Any thread. */
+    void send(CallFuture<?> call) {
+        call.connection = this;
+        this.writes.enqueue(call);
+    }
+
+    void cancel(CallFuture<?> call, CancelMode mode) {
+        if (!this.closed) {
+            this.writes.enqueue(new CancelRequest(call, mode));
+        }
+    }
+
+    /** Record why a connect attempt failed, for the calls' messages. */
+    void connectFailed(Throwable cause) {
+        this.closeReason = "cannot connect to " + this.endpoint + ": " + describe(cause);
+    }
+
+    // ---- WriteQueue.Sink (event loop) ----
+
+    @Override
+    public void drain(Object item) {
+        if (this.closed) {
+            discard(item);
+            return;
+        }
+        if (item instanceof CallFuture<?> call) {
+            if (call.isDone()) {
+                call.releaseRequest(); // cancelled before it was sent: nothing goes on the wire
+            }
+            else if (this.peer == null || this.calls.size() >= this.peer.maxConcurrentCalls() || !this.waiting.isEmpty()) {
+                this.waiting.add(call);
+                startWaiting();
+            }
+            else {
+                start(call);
+            }
+        }
+        else if (item instanceof CancelRequest cr) {
+            CallFuture<?> call = cr.call();
+            if (call.id != 0 && this.calls.get(call.id) == call && this.ctx != null) {
+                this.ctx.write(Frames.cancel(this.ctx.alloc(), call.id, cr.mode() == CancelMode.ABORTIVE ? 0 : 1), this.ctx.voidPromise());
+            }
+            else if (call.id == 0 && this.waiting.remove(call)) {
+                call.releaseRequest();
+            }
+        }
+        else if (item instanceof ByteBuf buf) {
+            if (this.ctx != null) {
+                this.ctx.write(buf, this.ctx.voidPromise());
+            }
+            else {
+                buf.release();
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (this.ctx != null) {
+            this.ctx.flush();
+        }
+    }
+
+    @Override
+    public void discard(Object item) {
+        if (item instanceof CallFuture<?> call) {
+            call.releaseRequest();
+            completeLater(call, Status.UNAVAILABLE, closeMessage());
+        }
+        else if (item instanceof ByteBuf buf) {
+            buf.release();
+        }
+    }
+
+    private void start(CallFuture<?> call) {
+        int id = this.nextId;
+        while (id == 0 || this.calls.containsKey(id)) {
+            id = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+        }
+        this.nextId = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+        ByteBuf request = call.takeRequest();
+        if (request.readableBytes() - Frames.LENGTH_FIELD > this.peer.maxFrameSize()) {
+            int size = request.readableBytes() - Frames.LENGTH_FIELD;
+            request.release();
+            completeLater(call, Status.RESOURCE_EXHAUSTED, "request of " + size + " bytes exceeds the server's maxFrameSize of "
+                    + this.peer.maxFrameSize() + " bytes");
+            return;
+        }
+        call.id = id;
+        request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
+        this.calls.put(id, call);
+        this.ctx.write(request, this.ctx.voidPromise());
+    }
+
+    private void startWaiting() {
+        if (this.peer == null || this.ctx == null) {
+            return;
+        }
+        CallFuture<?> call;
+        while (this.calls.size() < this.peer.maxConcurrentCalls() && (call = this.waiting.poll()) != null) {
+            if (call.isDone()) {
+                call.releaseRequest();
+            }
+            else {
+                start(call);
+            }
+        }
+    }
+
+    // ---- inbound (event loop) ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.writeAndFlush(Frames.hello(ctx.alloc(), FrameType.HELLO, Frames.VERSION, this.runtime.settings));
+        long timeout = this.runtime.handshakeTimeout.toMillis();
+        this.handshakeTimer = ctx.executor().schedule(() -> {
+            if (this.peer == null) {
+                this.closeReason = "no asyncrpc handshake from " + this.endpoint + " within " + timeout
+                        + " ms (is it an asyncrpc server, and do both sides agree on TLS?)";
+                ctx.close();
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Frame frame = (Frame) msg;
+        boolean owned = true;
+        try {
+            switch (frame.type()) {
+                case REPLY, ERROR -> {
+                    CallFuture<?> call = this.calls.remove(frame.callId());
+                    if (call != null) {
+                        this.batch.add(call);
+                        this.batch.add(frame);
+                        owned = false;
+                    }
+                }
+                case HELLO_ACK -> onHelloAck(frame);
+                case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
+                case PONG -> { }
+                case GOAWAY -> {
+                    Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
+                    this.goingAway = true;
+                    this.closeReason = this.endpoint + " is going away: " + body.message();
+                }
+                default -> throw new ProtocolException("unexpected " + frame.type() + " frame from the server");
+            }
+        }
+        finally {
+            if (owned) {
+                frame.release();
+            }
+        }
+    }
+
+    private void onHelloAck(Frame frame) {
+        if (this.peer != null) {
+            throw new ProtocolException("second HELLO_ACK");
+        }
+        Frames.Hello hello = Frames.readHello(frame.payload());
+        if (hello.version() != Frames.VERSION) {
+            throw new ProtocolException("server chose unsupported protocol version " + hello.version());
+        }
+        this.peer = hello.settings();
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
+        startWaiting();
+        this.ctx.flush();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!this.batch.isEmpty()) {
+            List<Object> done = this.batch;
+            this.batch = new ArrayList<>();
+            startWaiting();
+            dispatch(() -> complete(done));
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+        if (c instanceof ProtocolException) {
+            this.closeReason = "protocol error from " + this.endpoint + ": " + c.getMessage();
+            ctx.writeAndFlush(Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+        else {
+            if (this.closeReason == null) {
+                this.closeReason = "connection to " + this.endpoint + " failed: " + describe(c);
+            }
+            ctx.close();
+        }
+    }
+
+    private void onClosed() {
+        this.closed = true;
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
+        String message = closeMessage();
+        List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
+        failed.addAll(this.calls.values());
+        this.calls.clear();
+        CallFuture<?> w;
+        while ((w = this.waiting.poll()) != null) {
+            w.releaseRequest();
+            failed.add(w);
+        }
+        List<Object> pending = this.batch;
+        this.batch = new ArrayList<>();
+        this.writes.discardAll();
+        this.runtime.connectionClosed(this);
+        if (failed.isEmpty() && pending.isEmpty()) {
+            return;
+        }
+        dispatch(() -> {
+            complete(pending);
+            for (CallFuture<?> call : failed) {
+                call.fail(Status.UNAVAILABLE, message);
+            }
+        });
+    }
+
+    private String closeMessage() {
+        String reason = this.closeReason;
+        return (reason != null) ? reason : "connection to " + this.endpoint + " closed";
+    }
+
+    private void completeLater(CallFuture<?> call, Status status, String message) {
+        dispatch(() -> call.fail(status, message));
+    }
+
+    private void dispatch(Runnable task) {
+        try {
+            this.runtime.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            task.run(); // the client is closing: complete here rather than lose the outcome
+        }
+    }
+
+    /** Complete calls from a batch of (call, frame) pairs; releases the frames. Executor thread. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static void complete(List<Object> batch) {
+        for (int i = 0; i < batch.size(); i += 2) {
+            CallFuture call = (CallFuture) batch.get(i);
+            Frame frame = (Frame) batch.get(i + 1);
+            try {
+                if (frame.type() == FrameType.REPLY) {
+                    Object value;
+                    try {
+                        value = call.method.decodeValue(frame.flags(), frame.payload());
+                    }
+                    catch (CodecException ex) {
+                        call.completeExceptionally(new RemoteCallException(Status.INTERNAL, "cannot decode the reply of "
+                                + call.method.model.signature() + ": " + ex.getMessage(), java.util.Map.of(), ex));
+                        continue;
+                    }
+                    call.complete(value);
+                }
+                else {
+                    Frames.ErrorBody error = Frames.readError(frame.payload());
+                    call.completeExceptionally(new RemoteCallException(error.status(), error.message()));
+                }
+            }
+            catch (RuntimeException ex) {
+                call.completeExceptionally(new RemoteCallException(Status.INTERNAL, "cannot read the reply of "
+                        + call.method.model.signature() + ": " + ex, java.util.Map.of(), ex));
+            }
+            finally {
+                frame.release();
+            }
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return (m != null) ? m : t.getClass().getSimpleName();
+    }
+
+    boolean isClosed() {
+        return this.closed;
+    }
+
+    /** Close the connection; outstanding calls fail with UNAVAILABLE and {@code reason}. Any thread. */
+    void close(String reason) {
+        try {
+            this.loop.execute(() -> {
+                if (this.closeReason == null) {
+                    this.closeReason = reason;
+                }
+                if (this.channel != null) {
+                    this.channel.close();
+                }
+            });
+        }
+        catch (RejectedExecutionException ex) {
+            // the loop is gone, and the channel with it
+        }
+    }
+}

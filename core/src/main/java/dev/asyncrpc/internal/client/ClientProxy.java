@@ -1,0 +1,97 @@
+package dev.asyncrpc.internal.client;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.contract.OperationModel;
+import dev.asyncrpc.internal.contract.ServiceModel;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Turns calls on a {@code @RemoteService} interface into CALL frames on a binding. Plain methods
+ * block the caller until the outcome; {@code @AsyncRemote} methods return at once with a handle.
+ */
+public final class ClientProxy implements InvocationHandler {
+
+    private final ServiceModel model;
+    private final ClientBinding binding;
+    private final ClientRuntime runtime;
+    private final Map<Method, ClientMethod> methods = new HashMap<>();
+
+    private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime) {
+        this.model = model;
+        this.binding = binding;
+        this.runtime = runtime;
+        for (OperationModel op : model.operations().values()) {
+            this.methods.put(op.method(), new ClientMethod(op, runtime.codecs));
+        }
+    }
+
+    /**
+     * Make a proxy for {@code type}.
+     * @throws IllegalArgumentException if the interface is not a valid caller's contract
+     */
+    public static <T> T create(Class<T> type, ClientBinding binding, ClientRuntime runtime) {
+        ServiceModel model = ServiceModel.of(type, ServiceModel.Side.CALLER);
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+                new ClientProxy(model, binding, runtime)));
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        ClientMethod m = this.methods.get(method);
+        if (m == null) {
+            return invokeLocal(proxy, method, args);
+        }
+        ByteBuf request = m.encodeCall(this.runtime.alloc, (args != null) ? args : new Object[0]);
+        CallFuture<Object> call = new CallFuture<>(m, request);
+        this.binding.send(call);
+        return switch (m.model.returnKind()) {
+            case ASYNC_CALL -> new DefaultAsyncCall<>(call);
+            case COMPLETABLE_FUTURE, COMPLETION_STAGE -> call;
+            case MONO -> ReactorSupport.mono(call);
+            case VALUE -> await(call);
+            case REPLY_HANDLE -> throw new IllegalStateException("unreachable: AsyncReply on a caller's interface");
+        };
+    }
+
+    private static Object await(CallFuture<Object> call) {
+        try {
+            return call.get();
+        }
+        catch (InterruptedException ex) {
+            call.cancelCall(dev.asyncrpc.CancelMode.ABORTIVE);
+            Thread.currentThread().interrupt();
+            throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + call.method.model.signature(), Map.of(), ex);
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RemoteCallException rce) {
+                // a fresh exception, so that the stack trace shows the caller
+                throw new RemoteCallException(rce.status(), rce.description(), rce.details(), rce);
+            }
+            throw new RemoteCallException(Status.INTERNAL, String.valueOf(ex.getCause()), Map.of(), ex.getCause());
+        }
+    }
+
+    private Object invokeLocal(Object proxy, Method method, Object[] args) throws Throwable {
+        switch (method.getName()) {
+            case "equals":
+                return proxy == args[0];
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "toString":
+                return "asyncrpc proxy for " + this.model.type().getName() + " (service '" + this.model.name() + "' at " + this.binding.endpoint() + ")";
+            default:
+                if (method.isDefault()) {
+                    return InvocationHandler.invokeDefault(proxy, method, args);
+                }
+                throw new IllegalStateException("not a remote operation: " + method);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.asyncrpc.internal.contract;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+import dev.asyncrpc.AsyncCall;
+import dev.asyncrpc.AsyncRemote;
+import dev.asyncrpc.AsyncReply;
+import dev.asyncrpc.Ordering;
+import dev.asyncrpc.RemoteService;
+
+/**
+ * A {@code @RemoteService} interface checked and described for one side. Checks, each failing with
+ * an {@link IllegalArgumentException} that names the method and the fix: the annotation and its
+ * name; overloaded operation names; async return types without {@code @AsyncRemote};
+ * {@code @AsyncRemote} with a blocking return type; raw (untyped) futures.
+ */
+public final class ServiceModel {
+
+    /** Which side uses the interface. */
+    public enum Side {
+        /** A caller's view: proxies are made for it. */
+        CALLER,
+        /** An implementer's view: an object implementing it is served. */
+        IMPLEMENTER
+    }
+
+    private static final String MONO = "reactor.core.publisher.Mono";
+
+    private final Class<?> type;
+    private final String name;
+    private final Map<Method, OperationModel> operations;
+
+    private ServiceModel(Class<?> type, String name, Map<Method, OperationModel> operations) {
+        this.type = type;
+        this.name = name;
+        this.operations = operations;
+    }
+
+    public Class<?> type() {
+        return this.type;
+    }
+
+    public String name() {
+        return this.name;
+    }
+
+    /** Operations by Java method, in declaration order of their names. */
+    public Map<Method, OperationModel> operations() {
+        return this.operations;
+    }
+
+    /**
+     * Check and describe {@code type} for {@code side}.
+     * @throws IllegalArgumentException with a message naming the problem and the fix
+     */
+    public static ServiceModel of(Class<?> type, Side side) {
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type.getName() + " is not an interface: a remote service contract is an interface annotated @RemoteService");
+        }
+        RemoteService rs = type.getAnnotation(RemoteService.class);
+        if (rs == null) {
+            throw new IllegalArgumentException(type.getName() + " is not annotated @RemoteService: add @RemoteService(\"<service name>\")");
+        }
+        String name = rs.value();
+        if (name.isBlank() || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("@RemoteService(\"" + name + "\") on " + type.getName() + ": the service name must be non-empty and contain no '/'");
+        }
+        List<Method> methods = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (!m.isDefault() && !Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() != Object.class) {
+                methods.add(m);
+            }
+        }
+        methods.sort(Comparator.comparing(Method::getName).thenComparing(Method::toGenericString));
+        Map<String, List<Method>> byName = methods.stream().collect(Collectors.groupingBy(Method::getName, LinkedHashMap::new, Collectors.toList()));
+        List<String> overloaded = new ArrayList<>();
+        byName.forEach((n, ms) -> {
+            if (ms.size() > 1) {
+                overloaded.add(ms.stream().map(ServiceModel::signature).collect(Collectors.joining(", ")));
+            }
+        });
+        if (!overloaded.isEmpty()) {
+            throw new IllegalArgumentException("Remote service '" + name + "' (" + type.getName() + ") overloads operation names: "
+                    + String.join("; ", overloaded) + ". Operations are identified by name on the wire: give each overload its own name.");
+        }
+        Map<Method, OperationModel> ops = new LinkedHashMap<>();
+        for (Method m : methods) {
+            ops.put(m, operation(name, m, side));
+        }
+        return new ServiceModel(type, name, Collections.unmodifiableMap(ops));
+    }
+
+    private static OperationModel operation(String service, Method m, Side side) {
+        AsyncRemote async = m.getAnnotation(AsyncRemote.class);
+        Class<?> raw = m.getReturnType();
+        Type generic = m.getGenericReturnType();
+        Type[] params = m.getGenericParameterTypes();
+        Class<?>[] rawParams = m.getParameterTypes();
+
+        int replyIndex = -1;
+        List<Integer> wire = new ArrayList<>();
+        for (int i = 0; i < rawParams.length; i++) {
+            if (rawParams[i] == AsyncReply.class) {
+                if (side == Side.CALLER) {
+                    throw new IllegalArgumentException(signature(m) + " takes an AsyncReply: that parameter belongs to an implementer's interface, not a caller's");
+                }
+                if (replyIndex >= 0) {
+                    throw new IllegalArgumentException(signature(m) + " takes more than one AsyncReply: take exactly one");
+                }
+                replyIndex = i;
+            }
+            else {
+                wire.add(i);
+            }
+        }
+
+        ReturnKind kind = returnKind(raw);
+        if (replyIndex >= 0) {
+            if (raw != void.class) {
+                throw new IllegalArgumentException(signature(m) + " takes an AsyncReply and returns " + raw.getSimpleName() + ": a method that completes an AsyncReply must return void");
+            }
+            kind = ReturnKind.REPLY_HANDLE;
+        }
+        if (kind.isAsync() && async == null) {
+            throw new IllegalArgumentException(signature(m) + (kind == ReturnKind.REPLY_HANDLE ? " takes an AsyncReply" : " returns " + raw.getSimpleName())
+                    + " but is not annotated @AsyncRemote: add @AsyncRemote, or make it a plain method that returns the value");
+        }
+        if (async != null && !kind.isAsync()) {
+            String value = (raw == void.class) ? "Void" : boxed(raw).getSimpleName();
+            String fix = (side == Side.CALLER)
+                    ? "return AsyncCall<" + value + ">, CompletableFuture<" + value + "> or CompletionStage<" + value + ">"
+                    : "return CompletableFuture<" + value + "> or CompletionStage<" + value + ">, or return void and take an AsyncReply<" + value + ">";
+            throw new IllegalArgumentException(signature(m) + " is annotated @AsyncRemote but returns " + raw.getSimpleName() + ", which blocks: " + fix + ", or remove @AsyncRemote");
+        }
+        if (side == Side.IMPLEMENTER && kind == ReturnKind.ASYNC_CALL) {
+            throw new IllegalArgumentException(signature(m) + " returns AsyncCall, which is the caller's handle: an implementation returns CompletableFuture or CompletionStage, or takes an AsyncReply");
+        }
+        if (side == Side.IMPLEMENTER && kind == ReturnKind.MONO) {
+            throw new IllegalArgumentException(signature(m) + " returns Mono: implementations return CompletableFuture or CompletionStage, or take an AsyncReply");
+        }
+
+        Type valueType;
+        switch (kind) {
+            case VALUE -> valueType = (raw == void.class) ? Void.class : generic;
+            case REPLY_HANDLE -> valueType = typeArgument(m, params[replyIndex], "AsyncReply");
+            default -> valueType = typeArgument(m, generic, raw.getSimpleName());
+        }
+
+        int[] wireIdx = wire.stream().mapToInt(Integer::intValue).toArray();
+        Type[] wireTypes = Arrays.stream(wireIdx).mapToObj(i -> params[i]).toArray(Type[]::new);
+        if (wireIdx.length > 255) {
+            throw new IllegalArgumentException(signature(m) + " has " + wireIdx.length + " parameters: at most 255 travel on the wire");
+        }
+        Ordering ordering = (async != null) ? async.ordering() : Ordering.DEFAULT;
+        Duration timeout = (async != null) ? DurationText.parse(async.timeout(), "@AsyncRemote(timeout) on " + signature(m)) : null;
+        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, kind, valueType, ordering, timeout);
+    }
+
+    private static ReturnKind returnKind(Class<?> raw) {
+        if (raw == AsyncCall.class) {
+            return ReturnKind.ASYNC_CALL;
+        }
+        if (raw == CompletableFuture.class) {
+            return ReturnKind.COMPLETABLE_FUTURE;
+        }
+        if (raw == CompletionStage.class) {
+            return ReturnKind.COMPLETION_STAGE;
+        }
+        if (raw.getName().equals(MONO)) {
+            return ReturnKind.MONO;
+        }
+        return ReturnKind.VALUE;
+    }
+
+    private static Type typeArgument(Method m, Type type, String what) {
+        if (type instanceof ParameterizedType pt) {
+            return pt.getActualTypeArguments()[0];
+        }
+        throw new IllegalArgumentException(signature(m) + " uses a raw " + what + ": declare the value type, for example " + what + "<String>");
+    }
+
+    private static Class<?> boxed(Class<?> c) {
+        if (!c.isPrimitive()) {
+            return c;
+        }
+        return switch (c.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "boolean" -> Boolean.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            case "char" -> Character.class;
+            default -> Void.class;
+        };
+    }
+
+    /** {@code Type.method(ParamType, ...)} for messages. */
+    public static String signature(Method m) {
+        return m.getDeclaringClass().getSimpleName() + "." + m.getName() + "("
+                + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+    }
+}

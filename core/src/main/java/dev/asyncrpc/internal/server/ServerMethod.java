@@ -1,0 +1,36 @@
+package dev.asyncrpc.internal.server;
+
+import java.lang.reflect.Method;
+
+import dev.asyncrpc.internal.codec.Codecs;
+import dev.asyncrpc.internal.codec.ValueCodec;
+import dev.asyncrpc.internal.contract.OperationModel;
+
+/** One served operation: the model, the target object, and the codecs for its arguments and value. */
+final class ServerMethod {
+
+    final OperationModel model;
+    final Object target;
+    final Method method;
+    final ValueCodec[] argCodecs;
+    final ValueCodec valueCodec;
+    final int parameterCount;
+
+    ServerMethod(OperationModel model, Object target, Codecs codecs) {
+        this.model = model;
+        this.target = target;
+        this.method = model.method();
+        this.method.setAccessible(true);
+        this.argCodecs = new ValueCodec[model.wireParameterTypes().length];
+        for (int i = 0; i < this.argCodecs.length; i++) {
+            this.argCodecs[i] = codecs.forType(model.wireParameterTypes()[i]);
+        }
+        this.valueCodec = model.isVoid() ? null : codecs.forType(model.valueType());
+        this.parameterCount = this.method.getParameterCount();
+    }
+
+    /** Whether the implementation is asynchronous (expected not to block the thread it is called on). */
+    boolean isAsync() {
+        return this.model.returnKind().isAsync();
+    }
+}

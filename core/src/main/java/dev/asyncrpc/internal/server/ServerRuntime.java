@@ -1,0 +1,124 @@
+package dev.asyncrpc.internal.server;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.asyncrpc.internal.protocol.FrameDecoder;
+import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.transport.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/** A listening server: binds, accepts connections, owns its event loops and worker executor. */
+public final class ServerRuntime implements AutoCloseable {
+
+    private final Endpoint endpoint;
+    private final ServiceRegistry registry;
+    private final Settings settings;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final Transports transports;
+    private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
+    private volatile Channel serverChannel;
+    private volatile boolean draining;
+
+    public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
+            boolean ownsExecutor, int ioThreads) {
+        this.endpoint = endpoint;
+        this.registry = registry;
+        this.settings = settings;
+        this.executor = executor;
+        this.ownsExecutor = ownsExecutor;
+        this.transports = new Transports("asyncrpc-server-io", ioThreads);
+    }
+
+    ServiceRegistry registry() {
+        return this.registry;
+    }
+
+    Settings settings() {
+        return this.settings;
+    }
+
+    ExecutorService executor() {
+        return this.executor;
+    }
+
+    boolean isDraining() {
+        return this.draining;
+    }
+
+    /** Bind and start accepting. */
+    public void start() {
+        EventLoopGroup group = this.transports.group(this.endpoint.kind());
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .channel(this.transports.serverChannelType(this.endpoint.kind()))
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ServerRuntime.this.connections.add(ch);
+                        ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
+                        ch.pipeline().addLast("server", new ServerConnection(ServerRuntime.this));
+                    }
+                });
+        SocketAddress address;
+        if (this.endpoint.kind() == Endpoint.Kind.TCP) {
+            b.childOption(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_REUSEADDR, true);
+            address = new InetSocketAddress(this.endpoint.host(), this.endpoint.port());
+        }
+        else {
+            address = this.endpoint.socketAddress();
+        }
+        try {
+            this.serverChannel = b.bind(address).syncUninterruptibly().channel();
+        }
+        catch (RuntimeException ex) {
+            this.transports.close();
+            throw new IllegalStateException("cannot listen on " + this.endpoint + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The bound port (TCP), or -1. */
+    public int port() {
+        Channel ch = this.serverChannel;
+        if (ch != null && ch.localAddress() instanceof InetSocketAddress isa) {
+            return isa.getPort();
+        }
+        return -1;
+    }
+
+    public Endpoint endpoint() {
+        return this.endpoint;
+    }
+
+    public int connectionCount() {
+        return this.connections.size();
+    }
+
+    /** Close at once: stop accepting, close every connection, stop the event loops and the executor. */
+    @Override
+    public void close() {
+        this.draining = true;
+        Channel ch = this.serverChannel;
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+        }
+        this.connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        this.transports.close();
+        if (this.ownsExecutor) {
+            this.executor.shutdownNow();
+        }
+    }
+
+}
