@@ -30,7 +30,13 @@ fi
 
 # Start dockerd unless a live (non-zombie) one is already starting up.
 # No docker0 bridge and no iptables rules: containers use --network host only.
+alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $st != Z* ]]; }
 if ! ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; then
+  # pid files left by a killed daemon (possibly a not-yet-reaped zombie) would
+  # make dockerd refuse to start or wait for a dead containerd.
+  for f in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+    if [[ -f $f ]] && ! alive "$(cat "$f")"; then rm -f "$f"; fi
+  done
   echo "docker.sh: starting dockerd (log: $LOG)"
   setsid nohup dockerd --bridge=none --iptables=false </dev/null >>"$LOG" 2>&1 &
 fi
