@@ -24,7 +24,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.util.collection.IntObjectHashMap;
+import dev.asyncrpc.internal.IntMap;
 
 /**
  * One connection of a client to one endpoint. Calls from any thread go through a {@link WriteQueue};
@@ -48,7 +48,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     // event loop only
     private Channel channel;
     private ChannelHandlerContext ctx;
-    private final IntObjectHashMap<CallFuture<?>> calls = new IntObjectHashMap<>();
+    private final IntMap<CallFuture<?>> calls = new IntMap<>();
     private final ArrayDeque<CallFuture<?>> waiting = new ArrayDeque<>();
     private Settings peer;
     private int nextId = 1;

@@ -19,7 +19,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.util.collection.IntObjectHashMap;
+import dev.asyncrpc.internal.IntMap;
 
 /**
  * The server end of one connection. On the event loop: the handshake, the call table and its limit,
@@ -36,7 +36,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     // event loop only
     private boolean helloDone;
-    private final IntObjectHashMap<ServerCallContext> calls = new IntObjectHashMap<>();
+    private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
     private ServerMethod lastMethod;

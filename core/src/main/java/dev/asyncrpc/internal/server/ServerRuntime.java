@@ -31,6 +31,7 @@ public final class ServerRuntime implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
     private volatile boolean draining;
+    private boolean closed;
 
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
             boolean ownsExecutor, int ioThreads) {
@@ -108,7 +109,11 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Close at once: stop accepting, close every connection, stop the event loops and the executor. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (this.closed) {
+            return;
+        }
+        this.closed = true;
         this.draining = true;
         Channel ch = this.serverChannel;
         if (ch != null) {
