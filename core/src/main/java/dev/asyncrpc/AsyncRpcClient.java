@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 
 import dev.asyncrpc.internal.Threads;
 import dev.asyncrpc.internal.client.ClientBinding;
+import dev.asyncrpc.internal.client.ClientDefaults;
 import dev.asyncrpc.internal.client.ClientProxy;
 import dev.asyncrpc.internal.client.ClientRuntime;
 import dev.asyncrpc.internal.codec.Codecs;
@@ -43,7 +44,19 @@ public final class AsyncRpcClient implements AutoCloseable {
      * @throws IllegalArgumentException if the interface is not a valid contract, naming the fix
      */
     public <T> T proxy(Class<T> type) {
-        return ClientProxy.create(type, this.binding, this.runtime);
+        return proxy(type, CallOptions.DEFAULT);
+    }
+
+    /**
+     * A proxy whose calls use {@code options} (below each operation's {@link AsyncRemote} settings).
+     * @param <T> the interface type
+     * @param type an interface annotated {@link RemoteService}
+     * @param options the call options
+     * @return the proxy, thread-safe
+     * @throws IllegalArgumentException if the interface is not a valid contract, naming the fix
+     */
+    public <T> T proxy(Class<T> type, CallOptions options) {
+        return ClientProxy.create(type, this.binding, this.runtime, Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -68,8 +81,33 @@ public final class AsyncRpcClient implements AutoCloseable {
         private Settings settings = Settings.DEFAULTS;
         private ExecutorService executor;
         private int ioThreads = 1;
+        private Duration timeout;
+        private Ordering ordering = Ordering.CAUSAL;
 
         private Builder() {
+        }
+
+        /**
+         * The time every call may take unless its proxy or operation says otherwise; expiry fails
+         * the call with {@link Status#DEADLINE_EXCEEDED} and tells the server. Default: none, as in
+         * Microsoft RPC (a call waits until it completes, is cancelled, or its connection fails).
+         * @param timeout the timeout, or {@code null} for none
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = (timeout != null) ? positive(timeout, "timeout") : null;
+            return this;
+        }
+
+        /**
+         * Dispatch ordering of calls made through this client from one thread. Default
+         * {@link Ordering#CAUSAL}.
+         * @param ordering the ordering
+         * @return this builder
+         */
+        public Builder ordering(Ordering ordering) {
+            this.ordering = Objects.requireNonNull(ordering, "ordering");
+            return this;
         }
 
         /**
@@ -157,7 +195,8 @@ public final class AsyncRpcClient implements AutoCloseable {
             }
             boolean owns = this.executor == null;
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
-            ClientRuntime runtime = new ClientRuntime(this.settings, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
+            ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
+            ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
                     exec, owns, new Codecs());
             return new AsyncRpcClient(runtime, new ClientBinding(runtime, this.endpoint));
         }

@@ -29,9 +29,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** Where the call was sent; set before the call is queued. */
     volatile ClientConnection connection;
 
+    /** {@code System.nanoTime()} when the caller stops waiting, or 0. */
+    final long deadlineNanos;
+
+    /** The deadline timer (loop). */
+    java.util.concurrent.ScheduledFuture<?> timer;
+
     CallFuture(ClientMethod method, ByteBuf request) {
         this.method = method;
         this.request = request;
+        this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
     }
 
     /** Take the request frame; ownership passes to the caller (loop). */

@@ -162,10 +162,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     + this.peer.maxFrameSize() + " bytes");
             return;
         }
+        if (call.deadlineNanos != 0) {
+            long remaining = call.deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                request.release();
+                completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
+                return;
+            }
+            long millis = Math.min(0xFFFF_FFFFL, (remaining + 999_999) / 1_000_000);
+            request.setInt(request.readerIndex() + call.method.timeoutOffset(), (int) millis);
+            call.timer = this.ctx.executor().schedule(() -> expire(call), remaining, TimeUnit.NANOSECONDS);
+        }
         call.id = id;
         request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
         this.calls.put(id, call);
         this.ctx.write(request, this.ctx.voidPromise());
+    }
+
+    /** The call's deadline passed (loop): tell the server, fail the call. The entry stays until the server answers. */
+    private void expire(CallFuture<?> call) {
+        if (this.calls.get(call.id) != call || call.isDone()) {
+            return;
+        }
+        this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
+        completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
+    }
+
+    private static String deadlineMessage(CallFuture<?> call) {
+        return "deadline of " + java.time.Duration.ofNanos(call.method.timeoutNanos) + " passed for " + call.method.model.signature();
     }
 
     private void startWaiting() {
@@ -209,6 +233,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 case REPLY, ERROR -> {
                     CallFuture<?> call = this.calls.remove(frame.callId());
                     if (call != null) {
+                        if (call.timer != null) {
+                            call.timer.cancel(false);
+                        }
                         this.batch.add(call);
                         this.batch.add(frame);
                         owned = false;
@@ -283,6 +310,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         String message = closeMessage();
         List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
         failed.addAll(this.calls.values());
+        for (CallFuture<?> call : failed) {
+            if (call.timer != null) {
+                call.timer.cancel(false);
+            }
+        }
         this.calls.clear();
         CallFuture<?> w;
         while ((w = this.waiting.poll()) != null) {

@@ -16,13 +16,28 @@ final class ClientMethod {
 
     final OperationModel model;
     private final byte[] name;
+    private final int flags;
+    /** Nanoseconds the call may take, 0 for no deadline. */
+    final long timeoutNanos;
+    private final java.util.Map<String, String> metadata;
+    private final int maxMetadataSize;
     private final ValueCodec[] argCodecs;
     private final ValueCodec valueCodec;
     private int sizeHint = 64;
 
-    ClientMethod(OperationModel model, Codecs codecs) {
+    ClientMethod(OperationModel model, Codecs codecs, dev.asyncrpc.CallOptions options, ClientDefaults defaults) {
         this.model = model;
         this.name = model.fullNameUtf8();
+        java.time.Duration timeout = (model.timeout() != null) ? model.timeout()
+                : (options.timeout() != null) ? options.timeout() : defaults.timeout();
+        this.timeoutNanos = (timeout != null) ? Math.max(1, timeout.toNanos()) : 0;
+        dev.asyncrpc.Ordering ordering = (model.ordering() != dev.asyncrpc.Ordering.DEFAULT) ? model.ordering()
+                : (options.ordering() != dev.asyncrpc.Ordering.DEFAULT) ? options.ordering() : defaults.ordering();
+        this.metadata = options.metadata();
+        this.maxMetadataSize = defaults.maxMetadataSize();
+        this.flags = (this.timeoutNanos != 0 ? Frames.CALL_DEADLINE : 0)
+                | (ordering != dev.asyncrpc.Ordering.NONCAUSAL ? Frames.CALL_CAUSAL : 0)
+                | (this.metadata.isEmpty() ? 0 : Frames.CALL_METADATA);
         this.argCodecs = new ValueCodec[model.wireParameterTypes().length];
         for (int i = 0; i < this.argCodecs.length; i++) {
             this.argCodecs[i] = codecs.forType(model.wireParameterTypes()[i]);
@@ -36,9 +51,18 @@ final class ClientMethod {
      * @throws RemoteCallException with {@link Status#INVALID_ARGUMENT} if an argument cannot be encoded
      */
     ByteBuf encodeCall(ByteBufAllocator alloc, Object[] args) {
-        ByteBuf buf = Frames.start(alloc, FrameType.CALL, 0, 0, this.sizeHint);
+        ByteBuf buf = Frames.start(alloc, FrameType.CALL, this.flags, 0, this.sizeHint);
         try {
             buf.writeShort(this.name.length).writeBytes(this.name);
+            if ((this.flags & Frames.CALL_DEADLINE) != 0) {
+                buf.writeInt(0); // the time left, set when the frame is sent (see timeoutOffset)
+            }
+            if ((this.flags & Frames.CALL_CAUSAL) != 0) {
+                buf.writeInt(orderingKey());
+            }
+            if ((this.flags & Frames.CALL_METADATA) != 0) {
+                Frames.writeMetadata(buf, this.metadata, this.maxMetadataSize);
+            }
             int[] idx = this.model.wireParameterIndexes();
             buf.writeByte(idx.length);
             for (int i = 0; i < idx.length; i++) {
@@ -66,6 +90,18 @@ final class ClientMethod {
             buf.release();
             throw ex;
         }
+    }
+
+    /** Where the u32 timeout sits in the CALL frame, relative to its reader index. */
+    int timeoutOffset() {
+        return Frames.HEADER + 2 + this.name.length;
+    }
+
+    /** The issuing thread's ordering key: non-zero, stable for the thread. */
+    private static int orderingKey() {
+        long id = Thread.currentThread().getId();
+        int key = (int) (id ^ (id >>> 32));
+        return (key != 0) ? key : 1;
     }
 
     /** Decode a REPLY payload. Does not take ownership of {@code payload}. */

@@ -24,12 +24,12 @@ public final class ClientProxy implements InvocationHandler {
     private final ClientRuntime runtime;
     private final Map<Method, ClientMethod> methods = new HashMap<>();
 
-    private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime) {
+    private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime, dev.asyncrpc.CallOptions options) {
         this.model = model;
         this.binding = binding;
         this.runtime = runtime;
         for (OperationModel op : model.operations().values()) {
-            this.methods.put(op.method(), new ClientMethod(op, runtime.codecs));
+            this.methods.put(op.method(), new ClientMethod(op, runtime.codecs, options, runtime.defaults));
         }
     }
 
@@ -37,10 +37,10 @@ public final class ClientProxy implements InvocationHandler {
      * Make a proxy for {@code type}.
      * @throws IllegalArgumentException if the interface is not a valid caller's contract
      */
-    public static <T> T create(Class<T> type, ClientBinding binding, ClientRuntime runtime) {
+    public static <T> T create(Class<T> type, ClientBinding binding, ClientRuntime runtime, dev.asyncrpc.CallOptions options) {
         ServiceModel model = ServiceModel.of(type, ServiceModel.Side.CALLER);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
-                new ClientProxy(model, binding, runtime)));
+                new ClientProxy(model, binding, runtime, options)));
     }
 
     @Override

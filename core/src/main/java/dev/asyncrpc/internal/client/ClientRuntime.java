@@ -24,6 +24,7 @@ import io.netty.channel.EventLoop;
 public final class ClientRuntime implements AutoCloseable {
 
     final Settings settings;
+    final ClientDefaults defaults;
     final Duration connectTimeout;
     final Duration handshakeTimeout;
     final ExecutorService executor;
@@ -34,9 +35,10 @@ public final class ClientRuntime implements AutoCloseable {
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ClientRuntime(Settings settings, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
+    public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
             ExecutorService executor, boolean ownsExecutor, Codecs codecs) {
         this.settings = settings;
+        this.defaults = defaults;
         this.connectTimeout = connectTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.executor = executor;

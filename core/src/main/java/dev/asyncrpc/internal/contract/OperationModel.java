@@ -16,13 +16,14 @@ import dev.asyncrpc.Ordering;
  * @param wireParameterIndexes indexes of the method parameters that travel on the wire, in order
  * @param wireParameterTypes their declared (generic) types
  * @param replyParameterIndex index of an {@code AsyncReply} parameter, or -1
+ * @param serverCallParameterIndex index of a {@code ServerCall} parameter, or -1
  * @param returnKind how the value is handed back
  * @param valueType the operation's value type ({@code Void} for void operations)
  * @param ordering the declared ordering
  * @param timeout the declared timeout, or {@code null}
  */
 public record OperationModel(Method method, String service, String name, int[] wireParameterIndexes,
-        Type[] wireParameterTypes, int replyParameterIndex, ReturnKind returnKind, Type valueType,
+        Type[] wireParameterTypes, int replyParameterIndex, int serverCallParameterIndex, ReturnKind returnKind, Type valueType,
         Ordering ordering, Duration timeout) {
 
     /** The wire identity of the operation, {@code service/name}. */

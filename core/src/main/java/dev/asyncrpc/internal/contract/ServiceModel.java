@@ -21,6 +21,7 @@ import dev.asyncrpc.AsyncRemote;
 import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.Ordering;
 import dev.asyncrpc.RemoteService;
+import dev.asyncrpc.ServerCall;
 
 /**
  * A {@code @RemoteService} interface checked and described for one side. Checks, each failing with
@@ -112,9 +113,19 @@ public final class ServiceModel {
         Class<?>[] rawParams = m.getParameterTypes();
 
         int replyIndex = -1;
+        int serverCallIndex = -1;
         List<Integer> wire = new ArrayList<>();
         for (int i = 0; i < rawParams.length; i++) {
-            if (rawParams[i] == AsyncReply.class) {
+            if (rawParams[i] == ServerCall.class) {
+                if (side == Side.CALLER) {
+                    throw new IllegalArgumentException(signature(m) + " takes a ServerCall: that parameter belongs to an implementer's interface, not a caller's");
+                }
+                if (serverCallIndex >= 0) {
+                    throw new IllegalArgumentException(signature(m) + " takes more than one ServerCall: take exactly one");
+                }
+                serverCallIndex = i;
+            }
+            else if (rawParams[i] == AsyncReply.class) {
                 if (side == Side.CALLER) {
                     throw new IllegalArgumentException(signature(m) + " takes an AsyncReply: that parameter belongs to an implementer's interface, not a caller's");
                 }
@@ -167,7 +178,7 @@ public final class ServiceModel {
         }
         Ordering ordering = (async != null) ? async.ordering() : Ordering.DEFAULT;
         Duration timeout = (async != null) ? DurationText.parse(async.timeout(), "@AsyncRemote(timeout) on " + signature(m)) : null;
-        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, kind, valueType, ordering, timeout);
+        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, serverCallIndex, kind, valueType, ordering, timeout);
     }
 
     private static ReturnKind returnKind(Class<?> raw) {

@@ -40,6 +40,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
     private ServerMethod lastMethod;
+    private final IntMap<OrderedDispatch> ordered = new IntMap<>();
+    private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(ServerRuntime runtime) {
         this.runtime = runtime;
@@ -61,6 +63,30 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
     }
 
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.handshakeTimer = ctx.executor().schedule(() -> {
+            if (!this.helloDone) {
+                ctx.close(); // not an asyncrpc client (or a TLS mismatch): do not hold the connection
+            }
+        }, 10, java.util.concurrent.TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    /** The client's address for {@code ServerCall.peer()}. */
+    String peer() {
+        java.net.SocketAddress a = this.ctx.channel().remoteAddress();
+        if (a instanceof java.net.InetSocketAddress isa) {
+            String host = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    Executor executor() {
+        return this.executor;
+    }
+
     // ---- inbound (event loop) ----
 
     @Override
@@ -74,7 +100,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             switch (frame.type()) {
                 case HELLO -> onHello(frame);
                 case CALL -> owned = !onCall(frame);
-                case CANCEL -> { } // handled by the call-control layer; ignored by servers that do not track cancels
+                case CANCEL -> {
+                    ServerCallContext call = this.calls.get(frame.callId());
+                    boolean abortive = frame.payload().readableBytes() == 0 || frame.payload().readUnsignedByte() == 0;
+                    if (call != null) {
+                        runOffLoop(() -> call.cancelled(abortive));
+                    }
+                }
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
                 case PONG -> { }
                 case GOAWAY -> ctx.close();
@@ -97,6 +129,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
         }
         this.helloDone = true;
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
         this.ctx.write(Frames.hello(this.ctx.alloc(), FrameType.HELLO_ACK, Frames.VERSION, this.runtime.settings()), this.ctx.voidPromise());
     }
 
@@ -114,11 +149,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
         int flags = frame.flags();
+        long timeoutMillis = -1;
+        int orderingKey = 0;
+        java.util.Map<String, String> metadata = java.util.Map.of();
         if ((flags & Frames.CALL_DEADLINE) != 0) {
-            p.skipBytes(4);
+            timeoutMillis = p.readUnsignedInt();
         }
         if ((flags & Frames.CALL_CAUSAL) != 0) {
-            p.skipBytes(8);
+            orderingKey = p.readInt();
         }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
@@ -126,7 +164,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 error(id, Status.RESOURCE_EXHAUSTED, "call metadata of " + size + " bytes exceeds maxMetadataSize " + limits.maxMetadataSize());
                 return false;
             }
-            p.skipBytes(size);
+            metadata = Frames.readMetadata(p.readSlice(size));
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
             error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls " + limits.maxConcurrentCalls() + ")");
@@ -149,15 +187,40 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             error(id, Status.UNAVAILABLE, "server is shutting down; the call was not dispatched");
             return false;
         }
-        ServerCallContext call = new ServerCallContext(id, method, this, p);
+        ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
         this.calls.put(id, call);
-        if (method.isAsync()) {
-            this.batch.add(call);
+        if (timeoutMillis >= 0) {
+            call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(call::deadlinePassed), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        if (method.isAsync() || orderingKey != 0) {
+            this.batch.add(call); // dispatched at the end of the read, in arrival order per ordering key
         }
         else {
             submit(call);
         }
         return true;
+    }
+
+    /** The dispatcher of one ordering key; idle ones are swept once there are many. */
+    private OrderedDispatch ordering(int key) {
+        OrderedDispatch d = this.ordered.get(key);
+        if (d == null) {
+            if (this.ordered.size() >= 1024) {
+                this.ordered.removeIf(OrderedDispatch::isIdle);
+            }
+            d = new OrderedDispatch(this.executor);
+            this.ordered.put(key, d);
+        }
+        return d;
+    }
+
+    private void runOffLoop(Runnable task) {
+        try {
+            this.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            // stopping: the call will be failed by the connection closing
+        }
     }
 
     private void submit(ServerCallContext call) {
@@ -175,26 +238,87 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (!this.batch.isEmpty()) {
             List<ServerCallContext> run = this.batch;
             this.batch = new ArrayList<>();
-            if (run.size() == 1) {
-                submit(run.get(0));
-            }
-            else {
-                try {
-                    this.executor.execute(() -> {
-                        for (ServerCallContext call : run) {
-                            call.run();
-                        }
-                    });
-                }
-                catch (RejectedExecutionException ex) {
-                    for (ServerCallContext call : run) {
-                        call.discard();
-                        call.fail(Status.UNAVAILABLE, "server is not accepting work");
-                    }
-                }
-            }
+            dispatchBatch(run);
         }
         ctx.flush();
+    }
+
+    /**
+     * Dispatch the asynchronous calls read in one batch: calls without an ordering key as one task,
+     * and the calls of each ordering key as one unit of that key's ordered dispatch.
+     */
+    private void dispatchBatch(List<ServerCallContext> run) {
+        List<ServerCallContext> free = null;
+        java.util.LinkedHashMap<Integer, List<ServerCallContext>> byKey = null;
+        for (ServerCallContext call : run) {
+            if (call.orderingKey == 0) {
+                if (free == null) {
+                    free = new ArrayList<>(run.size());
+                }
+                free.add(call);
+            }
+            else {
+                if (byKey == null) {
+                    byKey = new java.util.LinkedHashMap<>();
+                }
+                byKey.computeIfAbsent(call.orderingKey, k -> new ArrayList<>()).add(call);
+            }
+        }
+        if (free != null) {
+            List<ServerCallContext> calls = free;
+            if (calls.size() == 1) {
+                submit(calls.get(0));
+            }
+            else {
+                submitTask(calls, () -> calls.forEach(ServerCallContext::run));
+            }
+        }
+        if (byKey != null) {
+            byKey.forEach((key, calls) -> {
+                OrderedDispatch dispatch = ordering(key);
+                List<ServerCallContext> unit = new ArrayList<>();
+                for (ServerCallContext call : calls) {
+                    if (call.method.isAsync()) {
+                        unit.add(call);
+                    }
+                    else {
+                        submitUnit(dispatch, unit);
+                        unit = new ArrayList<>();
+                        submitUnit(dispatch, List.of(call));
+                    }
+                }
+                submitUnit(dispatch, unit);
+            });
+        }
+    }
+
+    /**
+     * Submit calls that run one after another on one worker; the next unit of the key is released
+     * when the last of them starts. Plain calls come alone, since they may block.
+     */
+    private static void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
+        if (unit.isEmpty()) {
+            return;
+        }
+        unit.get(unit.size() - 1).onStart = dispatch::started;
+        if (unit.size() == 1) {
+            dispatch.submit(unit.get(0));
+        }
+        else {
+            dispatch.submit(() -> unit.forEach(ServerCallContext::run));
+        }
+    }
+
+    private void submitTask(List<ServerCallContext> calls, Runnable task) {
+        try {
+            this.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            for (ServerCallContext call : calls) {
+                call.discard();
+                call.fail(Status.UNAVAILABLE, "server is not accepting work");
+            }
+        }
     }
 
     private void error(int id, Status status, String message) {
@@ -219,8 +343,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             call.discard();
         }
         this.batch.clear();
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
         for (ServerCallContext call : this.calls.values()) {
             call.discard();
+            if (call.deadlineTimer != null) {
+                call.deadlineTimer.cancel(false);
+            }
+            runOffLoop(call::disconnected);
         }
         this.calls.clear();
         this.writes.discardAll();
@@ -234,6 +365,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ServerCallContext call = (ServerCallContext) item;
         ByteBuf response = call.response;
         call.response = null;
+        if (call.deadlineTimer != null) {
+            call.deadlineTimer.cancel(false);
+        }
         if (this.calls.remove(call.id) == null || !this.ctx.channel().isActive()) {
             response.release(); // the connection is gone: nobody to reply to
             return;
