@@ -117,7 +117,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 this.ctx.write(Frames.cancel(this.ctx.alloc(), call.id, cr.mode() == CancelMode.ABORTIVE ? 0 : 1), this.ctx.voidPromise());
             }
             else if (call.id == 0 && this.waiting.remove(call)) {
+                // never sent: the server cannot decide, so the cancel ends the call here
                 call.releaseRequest();
+                completeLater(call, Status.CANCELLED, "cancelled before it was sent");
             }
         }
         else if (item instanceof ByteBuf buf) {

@@ -94,24 +94,23 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     @Override
     public void run() {
         ByteBuf in = ARGS.getAndSet(this, null);
-        Runnable started = this.onStart;
-        if (started != null) {
-            started.run();
-        }
         if (in == null) {
-            return; // discarded: the connection closed before the call ran
+            started(); // discarded: the connection closed before the call ran
+            return;
         }
         Object[] values;
         try {
             values = decodeArguments(in);
         }
         catch (RemoteCallException ex) {
+            started();
             fail(ex.status(), ex.description());
             return;
         }
         CurrentCall.set(this);
         try {
-            Object result = this.method.method.invoke(this.method.target, values);
+            started(); // as late as possible: the next call of this ordering key is released now
+            Object result = this.method.invoker.invoke(this.method.target, values);
             switch (this.method.model.returnKind()) {
                 case VALUE -> reply(result);
                 case COMPLETABLE_FUTURE, COMPLETION_STAGE -> completeWith(result);
@@ -124,11 +123,21 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         catch (IllegalArgumentException ex) {
             fail(Status.INVALID_ARGUMENT, "arguments do not fit " + this.method.model.signature() + ": " + ex.getMessage());
         }
-        catch (IllegalAccessException | RuntimeException ex) {
-            fail(Status.INTERNAL, "cannot invoke " + this.method.model.signature());
+        catch (ClassCastException | NullPointerException ex) {
+            fail(Status.INVALID_ARGUMENT, "arguments do not fit " + this.method.model.signature() + ": " + ex);
+        }
+        catch (Throwable ex) {
+            failWith(ex);
         }
         finally {
             CurrentCall.clear();
+        }
+    }
+
+    private void started() {
+        Runnable r = this.onStart;
+        if (r != null) {
+            r.run();
         }
     }
 

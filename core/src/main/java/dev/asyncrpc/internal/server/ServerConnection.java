@@ -293,20 +293,29 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     /**
-     * Submit calls that run one after another on one worker; the next unit of the key is released
-     * when the last of them starts. Plain calls come alone, since they may block.
+     * Submit calls that run one after another on one worker. Asynchronous implementations release
+     * the key's next unit once their methods have returned (the hand-off point), so dispatch order
+     * is exact and execution still overlaps through their futures. A plain implementation comes
+     * alone and releases the next unit just before it is invoked, since it may block.
      */
     private static void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
         if (unit.isEmpty()) {
             return;
         }
-        unit.get(unit.size() - 1).onStart = dispatch::started;
-        if (unit.size() == 1) {
-            dispatch.submit(unit.get(0));
+        ServerCallContext first = unit.get(0);
+        if (!first.method.isAsync()) {
+            first.onStart = dispatch::started;
+            dispatch.submit(first);
+            return;
         }
-        else {
-            dispatch.submit(() -> unit.forEach(ServerCallContext::run));
-        }
+        dispatch.submit(() -> {
+            try {
+                unit.forEach(ServerCallContext::run);
+            }
+            finally {
+                dispatch.started();
+            }
+        });
     }
 
     private void submitTask(List<ServerCallContext> calls, Runnable task) {

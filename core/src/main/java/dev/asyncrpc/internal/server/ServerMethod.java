@@ -12,6 +12,7 @@ final class ServerMethod {
     final OperationModel model;
     final Object target;
     final Method method;
+    final Invoker invoker;
     final ValueCodec[] argCodecs;
     final ValueCodec valueCodec;
     final int parameterCount;
@@ -21,6 +22,7 @@ final class ServerMethod {
         this.target = target;
         this.method = model.method();
         this.method.setAccessible(true);
+        this.invoker = Invoker.of(this.method);
         this.argCodecs = new ValueCodec[model.wireParameterTypes().length];
         for (int i = 0; i < this.argCodecs.length; i++) {
             this.argCodecs[i] = codecs.forType(model.wireParameterTypes()[i]);
