@@ -83,8 +83,20 @@ public final class AsyncRpcClient implements AutoCloseable {
         private int ioThreads = 1;
         private Duration timeout;
         private Ordering ordering = Ordering.CAUSAL;
+        private javax.net.ssl.SSLContext sslContext;
 
         private Builder() {
+        }
+
+        /**
+         * Call over TLS with {@code context}: its trust managers check the server's certificate, which
+         * must name the host dialled; its key managers, if any, give the client's certificate.
+         * @param context the TLS context, or {@code null} for plaintext
+         * @return this builder
+         */
+        public Builder tls(javax.net.ssl.SSLContext context) {
+            this.sslContext = context;
+            return this;
         }
 
         /**
@@ -197,7 +209,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs());
+                    exec, owns, new Codecs(), this.sslContext);
             return new AsyncRpcClient(runtime, new ClientBinding(runtime, this.endpoint));
         }
     }

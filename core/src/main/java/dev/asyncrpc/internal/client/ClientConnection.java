@@ -289,8 +289,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+            this.closeReason = "TLS handshake with " + this.endpoint + " failed: " + describe(hs.cause());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+        if (c instanceof javax.net.ssl.SSLException && this.closeReason == null) {
+            this.closeReason = "TLS with " + this.endpoint + " failed: " + describe(c);
+        }
         if (c instanceof ProtocolException) {
             this.closeReason = "protocol error from " + this.endpoint + ": " + c.getMessage();
             ctx.writeAndFlush(Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()))
@@ -340,7 +351,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private String closeMessage() {
         String reason = this.closeReason;
-        return (reason != null) ? reason : "connection to " + this.endpoint + " closed";
+        if (reason != null) {
+            return reason;
+        }
+        return (this.peer == null)
+                ? "connection to " + this.endpoint + " closed during the handshake (is it an asyncrpc server, and do both sides agree on TLS?)"
+                : "connection to " + this.endpoint + " closed";
     }
 
     private void completeLater(CallFuture<?> call, Status status, String message) {

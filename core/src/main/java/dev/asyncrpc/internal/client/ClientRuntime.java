@@ -34,9 +34,11 @@ public final class ClientRuntime implements AutoCloseable {
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final javax.net.ssl.SSLContext sslContext;
 
     public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
-            ExecutorService executor, boolean ownsExecutor, Codecs codecs) {
+            ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext) {
+        this.sslContext = sslContext;
         this.settings = settings;
         this.defaults = defaults;
         this.connectTimeout = connectTimeout;
@@ -60,6 +62,9 @@ public final class ClientRuntime implements AutoCloseable {
                 .handler(new io.netty.channel.ChannelInitializer<>() {
                     @Override
                     protected void initChannel(io.netty.channel.Channel ch) {
+                        if (ClientRuntime.this.sslContext != null) {
+                            ch.pipeline().addLast("tls", tlsHandler(ch, endpoint));
+                        }
                         connection.attach(ch);
                     }
                 });
@@ -75,6 +80,19 @@ public final class ClientRuntime implements AutoCloseable {
             }
         });
         return connection;
+    }
+
+    private io.netty.handler.ssl.SslHandler tlsHandler(io.netty.channel.Channel ch, Endpoint endpoint) {
+        io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(this.sslContext, true,
+                null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, io.netty.handler.ssl.ClientAuth.NONE, null, false);
+        io.netty.handler.ssl.SslHandler handler = (endpoint.kind() == Endpoint.Kind.TCP)
+                ? ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port()) : ssl.newHandler(ch.alloc());
+        if (endpoint.kind() == Endpoint.Kind.TCP) {
+            javax.net.ssl.SSLParameters params = handler.engine().getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the server's certificate must name the host we dialled
+            handler.engine().setSSLParameters(params);
+        }
+        return handler;
     }
 
     void connectionClosed(ClientConnection connection) {

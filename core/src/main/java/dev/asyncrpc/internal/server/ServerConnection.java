@@ -36,6 +36,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     // event loop only
     private boolean helloDone;
+    private int highestCallId;
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
@@ -138,6 +139,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     /** @return whether ownership of the frame's payload was taken */
     private boolean onCall(Frame frame) {
         int id = frame.callId();
+        this.highestCallId = Math.max(this.highestCallId, id);
         ByteBuf p = frame.payload();
         Settings limits = this.runtime.settings();
         if (id == 0 || this.calls.containsKey(id)) {
@@ -184,11 +186,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.lastMethod = method;
         }
         if (this.runtime.isDraining()) {
-            error(id, Status.UNAVAILABLE, "server is shutting down; the call was not dispatched");
+            error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
             return false;
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
         this.calls.put(id, call);
+        this.runtime.callStarted();
         if (timeoutMillis >= 0) {
             call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(call::deadlinePassed), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
@@ -361,6 +364,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.deadlineTimer.cancel(false);
             }
             runOffLoop(call::disconnected);
+            this.runtime.callEnded();
         }
         this.calls.clear();
         this.writes.discardAll();
@@ -377,8 +381,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (call.deadlineTimer != null) {
             call.deadlineTimer.cancel(false);
         }
-        if (this.calls.remove(call.id) == null || !this.ctx.channel().isActive()) {
+        if (this.calls.remove(call.id) == null) {
             response.release(); // the connection is gone: nobody to reply to
+            return;
+        }
+        this.runtime.callEnded();
+        if (!this.ctx.channel().isActive()) {
+            response.release();
             return;
         }
         this.ctx.write(response, this.ctx.voidPromise());
@@ -401,5 +410,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     int activeCalls() {
         return this.calls.size();
+    }
+
+    /** Send GOAWAY: the client sends no new calls here (event loop). */
+    void goAway(String message) {
+        if (this.ctx.channel().isActive()) {
+            this.ctx.writeAndFlush(Frames.goAway(this.ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, message));
+        }
     }
 }
