@@ -257,8 +257,8 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
                 return switch (method.getName()) {
                     case "equals" -> proxy == args[0];
                     case "hashCode" -> System.identityHashCode(proxy);
-                    case "toString" -> "asyncrpc client of " + this.type.getName() + " (service '" + this.service + "'"
-                            + ((this.target != null) ? ")" : ", address not resolved yet)");
+                    case "toString" -> (this.target != null) ? String.valueOf(this.target)
+                            : "asyncrpc proxy for " + this.type.getName() + " (service '" + this.service + "', address not resolved yet)";
                     default -> throw new IllegalStateException("unexpected method " + method);
                 };
             }
