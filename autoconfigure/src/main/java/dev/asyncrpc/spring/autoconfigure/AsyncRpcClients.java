@@ -159,9 +159,7 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         AsyncRpcClientProperties.Service settings = this.properties.getServices().get(service);
         String address = (settings != null) ? settings.getAddress() : null;
         if (address == null || address.isBlank()) {
-            throw new IllegalStateException("Remote service '" + service + "'"
-                    + ((type != null) ? " (used through " + type.getName() + ")" : "") + " has no address: set "
-                    + addressProperty(service) + " (host:port, unix:/path or local:name)");
+            throw new MissingAddressException(service, (type != null) ? type.getName() : null);
         }
         return address;
     }
