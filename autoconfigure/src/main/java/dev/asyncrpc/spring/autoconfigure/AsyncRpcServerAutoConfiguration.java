@@ -13,14 +13,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of the asyncrpc server: when the context holds beans annotated
  * {@link RemoteEndpoint}, an {@link AsyncRpcServerLifecycle} serves them on
- * {@code asyncrpc.server.port} from the moment the context starts until it closes.
+ * {@code asyncrpc.server.port} from the moment the context starts until it closes. Plain
+ * implementations run on a pool of {@code asyncrpc.server.worker-threads} threads, or on virtual
+ * threads when {@code spring.threads.virtual.enabled=true} (Java 21 and later).
  */
 @AutoConfiguration
 @ConditionalOnClass(AsyncRpcServer.class)
@@ -36,5 +41,13 @@ public final class AsyncRpcServerAutoConfiguration {
         return new AsyncRpcServerLifecycle(properties,
                 () -> new ArrayList<>(context.getBeansWithAnnotation(RemoteEndpoint.class).values()),
                 customizers.orderedStream().toList(), context);
+    }
+
+    @Bean
+    @Order(0)
+    @ConditionalOnThreading(Threading.VIRTUAL)
+    @ConditionalOnBean(annotation = RemoteEndpoint.class)
+    VirtualThreadsServerCustomizer asyncRpcVirtualThreadsServerCustomizer() {
+        return new VirtualThreadsServerCustomizer();
     }
 }
