@@ -3,6 +3,7 @@ package dev.asyncrpc.spring.autoconfigure;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 import dev.asyncrpc.AsyncRpcServer;
@@ -36,6 +37,9 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
     /** Start after most beans are ready and stop before them, like Spring Boot's web server. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
+    /** The name of the non-daemon thread that keeps the JVM alive while the server runs. */
+    public static final String KEEP_ALIVE_THREAD = "asyncrpc-server-keepalive";
+
     private static final String PROPERTY_SOURCE_NAME = "server.ports";
 
     private static final Log logger = LogFactory.getLog(AsyncRpcServerLifecycle.class);
@@ -49,6 +53,8 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
     private final @Nullable ApplicationContext context;
 
     private volatile @Nullable AsyncRpcServer server;
+
+    private volatile @Nullable CountDownLatch stopped;
 
     /**
      * Create the lifecycle; checks the settings at once.
@@ -78,6 +84,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         this.customizers.forEach((customizer) -> customizer.customize(builder));
         AsyncRpcServer started = builder.build().start();
         this.server = started;
+        keepAlive();
         logger.info("asyncrpc server listening on " + started.address() + " serving " + started.services());
         publish(started);
     }
@@ -88,6 +95,11 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         if (running != null) {
             this.server = null;
             running.close();
+        }
+        CountDownLatch latch = this.stopped;
+        if (latch != null) {
+            this.stopped = null;
+            latch.countDown();
         }
     }
 
@@ -107,6 +119,21 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
      */
     public @Nullable AsyncRpcServer getServer() {
         return this.server;
+    }
+
+    private void keepAlive() {
+        CountDownLatch latch = new CountDownLatch(1);
+        this.stopped = latch;
+        Thread thread = new Thread(() -> {
+            try {
+                latch.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, KEEP_ALIVE_THREAD);
+        thread.setDaemon(false);
+        thread.start();
     }
 
     private AsyncRpcServer.Builder applyProperties(AsyncRpcServer.Builder builder) {

@@ -75,6 +75,20 @@ class AsyncRpcServerAutoConfigurationTests {
     }
 
     @Test
+    void keepsTheJvmAliveWhileTheServerRuns() throws InterruptedException {
+        Thread[] keepAlive = new Thread[1];
+        this.withEndpoint.run((context) -> {
+            keepAlive[0] = Thread.getAllStackTraces().keySet().stream()
+                .filter((t) -> t.getName().equals(AsyncRpcServerLifecycle.KEEP_ALIVE_THREAD))
+                .findFirst().orElse(null);
+            assertThat(keepAlive[0]).isNotNull();
+            assertThat(keepAlive[0].isDaemon()).isFalse();
+        });
+        keepAlive[0].join(10_000);
+        assertThat(keepAlive[0].isAlive()).as("keep-alive thread ended with the context").isFalse();
+    }
+
+    @Test
     void maxFrameSizeReachesTheServer() {
         this.withEndpoint.withPropertyValues("asyncrpc.server.max-frame-size=1KB").run((context) -> {
             int port = context.getBean(AsyncRpcServerLifecycle.class).getServer().port();
