@@ -1,6 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.AsyncRpcConnectionDetails;
 import dev.asyncrpc.spring.ImportRemoteServices;
@@ -12,12 +13,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of asyncrpc clients: the {@link AsyncRpcClients} behind the beans that
  * {@link ImportRemoteServices} registers, one client per remote service, addressed by
  * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}.
+ * Every {@link CallObserver} bean observes the clients' calls.
  */
 @AutoConfiguration(after = AsyncRpcServerAutoConfiguration.class)
 @ConditionalOnClass(AsyncRpcClient.class)
@@ -31,5 +34,16 @@ public final class AsyncRpcClientAutoConfiguration {
             ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment) {
         return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
                 environment);
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcClientCustomizer asyncRpcClientObserverCustomizer(ObjectProvider<CallObserver> observers) {
+        return (service, builder) -> {
+            CallObserver observer = CompositeCallObserver.of(observers.orderedStream().toList());
+            if (observer != CallObserver.NONE) {
+                builder.observer(observer);
+            }
+        };
     }
 }

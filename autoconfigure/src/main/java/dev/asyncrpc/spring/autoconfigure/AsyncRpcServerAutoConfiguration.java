@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import dev.asyncrpc.spring.RemoteEndpoint;
 
@@ -25,7 +26,8 @@ import org.springframework.core.annotation.Order;
  * {@link RemoteEndpoint}, an {@link AsyncRpcServerLifecycle} serves them on
  * {@code asyncrpc.server.port} from the moment the context starts until it closes. Plain
  * implementations run on a pool of {@code asyncrpc.server.worker-threads} threads, or on virtual
- * threads when {@code spring.threads.virtual.enabled=true} (Java 21 and later).
+ * threads when {@code spring.threads.virtual.enabled=true} (Java 21 and later). Every
+ * {@link CallObserver} bean observes the server's calls.
  */
 @AutoConfiguration
 @ConditionalOnClass(AsyncRpcServer.class)
@@ -41,6 +43,17 @@ public final class AsyncRpcServerAutoConfiguration {
         return new AsyncRpcServerLifecycle(properties,
                 () -> new ArrayList<>(context.getBeansWithAnnotation(RemoteEndpoint.class).values()),
                 customizers.orderedStream().toList(), context);
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcServerCustomizer asyncRpcServerObserverCustomizer(ObjectProvider<CallObserver> observers) {
+        return (builder) -> {
+            CallObserver observer = CompositeCallObserver.of(observers.orderedStream().toList());
+            if (observer != CallObserver.NONE) {
+                builder.observer(observer);
+            }
+        };
     }
 
     @Bean
