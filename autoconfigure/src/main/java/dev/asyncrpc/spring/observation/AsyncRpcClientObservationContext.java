@@ -18,6 +18,8 @@ public final class AsyncRpcClientObservationContext extends SenderContext<Map<St
 
     private @Nullable Status status;
 
+    private boolean ended;
+
     /**
      * Create the context of a call that starts.
      * @param call what is called
@@ -51,10 +53,19 @@ public final class AsyncRpcClientObservationContext extends SenderContext<Map<St
     }
 
     /**
-     * Record how the call ended.
+     * Whether the call has ended (and {@link #getStatus()} tells how).
+     * @return whether the call has ended
+     */
+    public boolean isEnded() {
+        return this.ended;
+    }
+
+    /**
+     * Record that the call ended, and how.
      * @param status the status, or {@code null} for success
      */
     public void setStatus(@Nullable Status status) {
         this.status = status;
+        this.ended = true;
     }
 }

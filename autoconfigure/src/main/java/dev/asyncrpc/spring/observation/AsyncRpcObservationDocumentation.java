@@ -53,7 +53,10 @@ public enum AsyncRpcObservationDocumentation implements ObservationDocumentation
             }
         },
 
-        /** {@code OK}, or the name of the {@link dev.asyncrpc.Status} the call failed with. */
+        /**
+         * {@code OK}, the name of the {@link dev.asyncrpc.Status} the call failed with, or
+         * {@code UNKNOWN} while it runs.
+         */
         STATUS {
             @Override
             public String asString() {

@@ -18,6 +18,8 @@ public final class AsyncRpcServerObservationContext extends ReceiverContext<Map<
 
     private @Nullable Status status;
 
+    private boolean ended;
+
     /**
      * Create the context of a call that starts.
      * @param call what is called
@@ -46,10 +48,19 @@ public final class AsyncRpcServerObservationContext extends ReceiverContext<Map<
     }
 
     /**
-     * Record how the call ended.
+     * Whether the call has ended (and {@link #getStatus()} tells how).
+     * @return whether the call has ended
+     */
+    public boolean isEnded() {
+        return this.ended;
+    }
+
+    /**
+     * Record that the call ended, and how.
      * @param status the status, or {@code null} for success
      */
     public void setStatus(@Nullable Status status) {
         this.status = status;
+        this.ended = true;
     }
 }

@@ -12,15 +12,19 @@ import static dev.asyncrpc.spring.observation.AsyncRpcObservationDocumentation.L
 
 /**
  * The caller's observation is named {@value #NAME}, its span {@code service/method}, and tagged
- * with service, method, status ({@code OK} or the failure's {@link Status}) and async.
+ * with service, method, status ({@code OK}, the failure's {@link Status}, or {@code UNKNOWN} while
+ * the call runs) and async.
  */
 public class DefaultAsyncRpcClientObservationConvention implements AsyncRpcClientObservationConvention {
 
     /** The name of the caller's observation (and of its timer). */
     public static final String NAME = "asyncrpc.client.requests";
 
-    /** The status tag's value for a call that succeeded (or is still running). */
+    /** The status tag's value for a call that succeeded. */
     public static final String OK = "OK";
+
+    /** The status tag's value while a call runs (seen on the {@code .active} long task timers). */
+    public static final String UNKNOWN = "UNKNOWN";
 
     @Override
     public String getName() {
@@ -34,15 +38,16 @@ public class DefaultAsyncRpcClientObservationConvention implements AsyncRpcClien
 
     @Override
     public KeyValues getLowCardinalityKeyValues(AsyncRpcClientObservationContext context) {
-        return tags(context.getCall(), context.getStatus());
+        return tags(context.getCall(), context.isEnded(), context.getStatus());
     }
 
     static String spanName(CallInfo call) {
         return call.service() + "/" + call.operation();
     }
 
-    static KeyValues tags(CallInfo call, @Nullable Status status) {
-        return KeyValues.of(SERVICE.withValue(call.service()), METHOD.withValue(call.operation()),
-                STATUS.withValue((status != null) ? status.name() : OK), ASYNC.withValue(Boolean.toString(call.async())));
+    static KeyValues tags(CallInfo call, boolean ended, @Nullable Status status) {
+        String outcome = !ended ? UNKNOWN : (status != null) ? status.name() : OK;
+        return KeyValues.of(SERVICE.withValue(call.service()), METHOD.withValue(call.operation()), STATUS.withValue(outcome),
+                ASYNC.withValue(Boolean.toString(call.async())));
     }
 }

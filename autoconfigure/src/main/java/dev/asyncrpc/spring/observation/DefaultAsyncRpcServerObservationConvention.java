@@ -5,7 +5,8 @@ import io.micrometer.common.KeyValues;
 
 /**
  * The server's observation is named {@value #NAME}, its span {@code service/method}, and tagged
- * with service, method, status ({@code OK} or the failure's {@link Status}) and async.
+ * with service, method, status ({@code OK}, the failure's {@link Status}, or {@code UNKNOWN} while
+ * the call runs) and async.
  */
 public class DefaultAsyncRpcServerObservationConvention implements AsyncRpcServerObservationConvention {
 
@@ -24,6 +25,6 @@ public class DefaultAsyncRpcServerObservationConvention implements AsyncRpcServe
 
     @Override
     public KeyValues getLowCardinalityKeyValues(AsyncRpcServerObservationContext context) {
-        return DefaultAsyncRpcClientObservationConvention.tags(context.getCall(), context.getStatus());
+        return DefaultAsyncRpcClientObservationConvention.tags(context.getCall(), context.isEnded(), context.getStatus());
     }
 }

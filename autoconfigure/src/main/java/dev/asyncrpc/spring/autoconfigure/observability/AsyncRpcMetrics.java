@@ -102,23 +102,19 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     private void bindServer(MeterRegistry registry) {
         Gauge.builder(SERVER_ACTIVE_CALLS, () -> server(AsyncRpcServer::activeCalls))
             .description("Calls in progress on the server")
-            .baseUnit("calls")
             .register(registry);
         Gauge.builder(SERVER_CONNECTIONS, () -> server(AsyncRpcServer::connections))
             .description("Connections open to the server")
-            .baseUnit("connections")
             .register(registry);
     }
 
     private void bindClient(MeterRegistry registry, String service) {
         Gauge.builder(CLIENT_PENDING_CALLS, () -> client(service, AsyncRpcClient::pendingCalls))
             .description("Calls issued through the client of a remote service that have not completed")
-            .baseUnit("calls")
             .tag("service", service)
             .register(registry);
         Gauge.builder(CLIENT_CONNECTIONS, () -> client(service, AsyncRpcClient::connections))
             .description("Connections of the client of a remote service, open or opening")
-            .baseUnit("connections")
             .tag("service", service)
             .register(registry);
     }

@@ -126,6 +126,10 @@ class AsyncRpcMetricsAutoConfigurationTests {
             assertThat(gauge(registry, "asyncrpc.server.calls.active")).isEqualTo(2);
             assertThat(gauge(registry, "asyncrpc.client.connections", "service", "metered")).isEqualTo(1);
             assertThat(gauge(registry, "asyncrpc.server.connections")).isEqualTo(1);
+            assertThat(registry.get("asyncrpc.client.requests.active").tags("method", "hold", "status", "UNKNOWN").longTaskTimer().activeTasks())
+                .isEqualTo(2);
+            assertThat(registry.get("asyncrpc.server.requests.active").tags("method", "hold", "status", "UNKNOWN").longTaskTimer().activeTasks())
+                .isEqualTo(2);
             assertThat(gauge(registry, "asyncrpc.netty.direct.memory.used")).isPositive();
             assertThat(registry.get("asyncrpc.netty.direct.memory.used").gauge().getId().getBaseUnit()).isEqualTo("bytes");
 
