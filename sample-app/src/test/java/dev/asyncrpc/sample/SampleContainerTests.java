@@ -46,6 +46,7 @@ class SampleContainerTests {
         .withCopyFileToContainer(MountableFile.forHostPath(sampleJar()), "/app/app.jar")
         .withEnv("ASYNCRPC_SERVER_ADDRESS", "127.0.0.1")
         .withEnv("ASYNCRPC_SERVER_PORT", String.valueOf(PORT))
+        .withEnv("SERVER_PORT", "0") // the management port: any free one, as the container shares the host's network
         .withCommand("java", "-jar", "/app/app.jar")
         .waitingFor(Wait.forLogMessage(".*asyncrpc server listening on.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
 
