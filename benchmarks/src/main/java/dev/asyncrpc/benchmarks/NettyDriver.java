@@ -30,24 +30,37 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The floor under every RPC system here: a length-prefixed echo on the same Netty as asyncrpc (and
  * the same transport: epoll unless {@code -Dasyncrpc.epoll.disabled=true}, as asyncrpc decides).
  * The client pipelines requests on one connection and matches replies in FIFO order. Requests go
  * from the issuing thread to the event loop through a queue drained by one task with one flush per
- * batch; the server writes each frame back as it is read and flushes once per read. Callbacks run
- * on the client's event loop.
+ * batch (as asyncrpc's WriteQueue does); the server writes each frame back as it is read and
+ * flushes once per read. Callbacks run on the client's event loop. Two framings:
+ * <ul>
+ * <li>{@code netty}: {@code LengthFieldBasedFrameDecoder} + {@code LengthFieldPrepender} on both
+ * sides (the prepender writes a separate 4-byte buffer per message);</li>
+ * <li>{@code netty-min}: one buffer per frame: the client writes the length itself, the server
+ * echoes each frame, length field included, exactly as the decoder sliced it.</li>
+ * </ul>
  */
 final class NettyDriver implements Driver {
 
     private static final int MAX_FRAME = 1 << 20;
 
+    private final boolean minimal;
     private EventLoopGroup serverGroup;
     private EventLoopGroup clientGroup;
     private Channel serverChannel;
     private Channel channel;
     private ClientHandler client;
+
+    /** @param minimal one buffer per frame instead of decoder + prepender */
+    NettyDriver(boolean minimal) {
+        this.minimal = minimal;
+    }
 
     static boolean epoll() {
         return Epoll.isAvailable() && !Boolean.getBoolean("asyncrpc.epoll.disabled");
@@ -55,13 +68,15 @@ final class NettyDriver implements Driver {
 
     @Override
     public String name() {
-        return "netty";
+        return this.minimal ? "netty-min" : "netty";
     }
 
     @Override
     public String description() {
         return "raw Netty " + io.netty.util.Version.identify().getOrDefault("netty-transport", null).artifactVersion()
-                + " (" + (epoll() ? "epoll" : "nio") + "), length-prefixed echo, batched flushes, FIFO matching, callbacks on the event loop";
+                + " (" + (epoll() ? "epoll" : "nio") + "), length-prefixed echo, "
+                + (this.minimal ? "one buffer per frame (no prepender)" : "LengthFieldBasedFrameDecoder + LengthFieldPrepender")
+                + ", batched flushes, FIFO matching, callbacks on the event loop";
     }
 
     @Override
@@ -69,28 +84,39 @@ final class NettyDriver implements Driver {
         IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverType = epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         Class<? extends Channel> clientType = epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.serverGroup = new MultiThreadIoEventLoopGroup(1, factory);
-        this.clientGroup = new MultiThreadIoEventLoopGroup(1, factory);
+        String prefix = name();
+        this.serverGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(prefix + "-server-io", true), factory);
+        this.clientGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(prefix + "-client-io", true), factory);
+        boolean min = this.minimal;
         this.serverChannel = new ServerBootstrap().group(this.serverGroup).channel(serverType)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), new EchoHandler());
+                        if (min) {
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 0), new EchoHandler());
+                        }
+                        else {
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
+                                    new LengthFieldPrepender(4), new EchoHandler());
+                        }
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        this.client = new ClientHandler();
+        ClientHandler handler = new ClientHandler(min);
+        this.client = handler;
         this.channel = new Bootstrap().group(this.clientGroup).channel(clientType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4),
-                                new LengthFieldPrepender(4), NettyDriver.this.client);
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+                        if (!min) {
+                            ch.pipeline().addLast(new LengthFieldPrepender(4));
+                        }
+                        ch.pipeline().addLast(handler);
                     }
                 })
                 .connect(this.serverChannel.localAddress()).sync().channel();
@@ -145,11 +171,12 @@ final class NettyDriver implements Driver {
         private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final ArrayDeque<Callback> pending = new ArrayDeque<>();
+        private final boolean writeLength;
         private ChannelHandlerContext ctx;
 
-        @Override
-        public boolean isSharable() {
-            return false;
+        /** @param writeLength whether to write the length field here (no prepender in the pipeline) */
+        ClientHandler(boolean writeLength) {
+            this.writeLength = writeLength;
         }
 
         @Override
@@ -165,17 +192,28 @@ final class NettyDriver implements Driver {
             }
         }
 
-        /** The drain task, on the loop. */
+        /** The drain task, on the loop: drain, flush once, then re-check (as asyncrpc's WriteQueue). */
         @Override
         public void run() {
-            this.scheduled.set(false);
             Request r;
-            while ((r = this.queue.poll()) != null) {
-                this.pending.add(r.callback());
-                byte[] p = r.payload();
-                this.ctx.write(this.ctx.alloc().ioBuffer(p.length).writeBytes(p), this.ctx.voidPromise());
+            try {
+                while ((r = this.queue.poll()) != null) {
+                    this.pending.add(r.callback());
+                    byte[] p = r.payload();
+                    ByteBuf buf = this.ctx.alloc().ioBuffer((this.writeLength ? 4 : 0) + p.length);
+                    if (this.writeLength) {
+                        buf.writeInt(p.length);
+                    }
+                    this.ctx.write(buf.writeBytes(p), this.ctx.voidPromise());
+                }
             }
-            this.ctx.flush();
+            finally {
+                this.ctx.flush();
+                this.scheduled.set(false);
+            }
+            if (!this.queue.isEmpty() && this.scheduled.compareAndSet(false, true)) {
+                this.ctx.executor().execute(this);
+            }
         }
 
         @Override

@@ -10,27 +10,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Unary echo calls per second of asyncrpc, grpc-java and raw Netty, in one JVM, with one workload:
  * {@code payload}-byte requests and replies, one connection, one issuing thread, {@code W} calls
  * outstanding (see {@link Window}).
  *
- * <p>Schedule: every system is started at once and kept running. Warm-up: each system runs
- * {@code warmup} split over the windows. Then for each W, {@code rounds} rounds; in each round
- * every system runs one segment ({@code ramp} unmeasured, then {@code measure} measured), the
- * order of systems rotating from round to round so that none always follows the same neighbour.
+ * <p>Schedule: every system is started at once and kept running. Warm-up: 500 ms slices, the
+ * systems taking turns and W rotating, until each system has run {@code warmup}. Then for each
+ * W, {@code rounds} rounds; in each round every system runs one segment ({@code ramp}
+ * unmeasured, then {@code measure} measured), the order of systems rotating from round to round
+ * so that none always follows the same neighbour.
  * The report gives the median per system and W, and ratios of medians.
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
- * (arguments win): {@code systems} (default {@code asyncrpc,asyncrpc-sync,grpc,grpc-direct,netty}),
- * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (3s),
- * {@code measure} (1500ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
+ * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,grpc,grpc-direct,netty,netty-min}),
+ * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (per system, 5s),
+ * {@code measure} (1200ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
  * {@code s} or ISO-8601. Everything listens and connects on 127.0.0.1 only.
  */
 public final class UnaryBenchmark {
 
-    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "grpc", "grpc-direct", "netty");
+    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "grpc", "grpc-direct", "netty", "netty-min");
 
     /** The settings of one run. */
     record Config(List<String> systems, int[] windows, int payload, Duration warmup, Duration measure, Duration ramp, int rounds) {
@@ -67,8 +69,8 @@ public final class UnaryBenchmark {
             if (payload < 0 || rounds <= 0) {
                 throw new IllegalArgumentException("payload: " + payload + ", rounds: " + rounds + " (expected: payload >= 0, rounds > 0)");
             }
-            return new Config(systems, windows, payload, duration("warmup", v.getOrDefault("warmup", "3s")),
-                    duration("measure", v.getOrDefault("measure", "1500ms")), duration("ramp", v.getOrDefault("ramp", "100ms")), rounds);
+            return new Config(systems, windows, payload, duration("warmup", v.getOrDefault("warmup", "5s")),
+                    duration("measure", v.getOrDefault("measure", "1200ms")), duration("ramp", v.getOrDefault("ramp", "100ms")), rounds);
         }
 
         private static Duration duration(String key, String text) {
@@ -106,7 +108,8 @@ public final class UnaryBenchmark {
             case "asyncrpc-sync" -> new AsyncRpcDriver(false);
             case "grpc" -> new GrpcDriver(false);
             case "grpc-direct" -> new GrpcDriver(true);
-            case "netty" -> new NettyDriver();
+            case "netty" -> new NettyDriver(false);
+            case "netty-min" -> new NettyDriver(true);
             default -> throw new IllegalArgumentException("systems: '" + name + "' (expected some of " + ALL_SYSTEMS + ")");
         };
     }
@@ -126,16 +129,22 @@ public final class UnaryBenchmark {
                 windows.add(new Window(d, payload));
             }
             System.out.println();
-            // warm-up: each system, its share of the warm-up at each W
-            long share = config.warmup().toNanos() / config.windows().length;
-            for (Window win : windows) {
-                StringBuilder line = new StringBuilder(String.format("warm-up %-14s", win.driver().name()));
-                for (int w : config.windows()) {
-                    Window.Segment s = win.run(w, 0, share);
-                    line.append(String.format("  W=%d %,.0f/s", w, s.callsPerSecond()));
+            // warm-up: 500 ms slices, systems interleaved and W rotating, until each had its share
+            // (grpc-java needs about 10 s of JIT compilation on 2 cores before its rate settles)
+            long slice = TimeUnit.MILLISECONDS.toNanos(500);
+            int slices = (int) Math.max(1, (config.warmup().toNanos() + slice - 1) / slice);
+            double[] last = new double[windows.size()];
+            for (int i = 0; i < slices; i++) {
+                int w = config.windows()[i % config.windows().length];
+                for (int k = 0; k < windows.size(); k++) {
+                    last[k] = windows.get(k).run(w, 0, slice).callsPerSecond();
                 }
-                System.out.println(line);
             }
+            StringBuilder warm = new StringBuilder("warm-up done (" + slices + " slices of 500 ms per system), last slice:");
+            for (int k = 0; k < windows.size(); k++) {
+                warm.append(String.format("  %s %,.0f/s", windows.get(k).driver().name(), last[k]));
+            }
+            System.out.println(warm);
             // measurement: per W, rounds of one segment per system, order rotating
             Map<String, double[][]> rates = new LinkedHashMap<>();
             for (Window win : windows) {
@@ -156,6 +165,7 @@ public final class UnaryBenchmark {
                     System.out.println(line);
                 }
             }
+            System.out.println("load average at end: " + loadAverage());
             System.out.println();
             printResults(config, rates);
             if (failures > 0) {
@@ -178,16 +188,17 @@ public final class UnaryBenchmark {
         Runtime rt = Runtime.getRuntime();
         System.out.println("# asyncrpc unary benchmark, " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS));
         System.out.println();
+        System.out.println("load average at start: " + loadAverage());
         System.out.println("machine: " + rt.availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + ", max heap " + (rt.maxMemory() >> 20) + " MiB, flags " + ManagementFactory.getRuntimeMXBean().getInputArguments());
         System.out.println("workload: " + config.payload() + "-byte request and reply, one connection, one issuing thread, W = "
                 + Arrays.toString(config.windows()) + " calls outstanding");
-        System.out.println("schedule: warm-up " + config.warmup().toMillis() + " ms per system; " + config.rounds()
+        System.out.println("schedule: warm-up " + config.warmup().toMillis() + " ms per system, interleaved; " + config.rounds()
                 + " rounds per W, each system " + config.ramp().toMillis() + " ms ramp + " + config.measure().toMillis()
                 + " ms measured per round, order rotating; estimated " + config.estimate().toSeconds() + " s");
-        System.out.println("transport: Netty " + (NettyDriver.epoll() ? "epoll" : "nio") + " for asyncrpc and netty; grpc-netty-shaded uses its own copy (epoll when available, see below)");
+        System.out.println("transport: Netty " + (NettyDriver.epoll() ? "epoll" : "nio") + " for asyncrpc and netty*; grpc-netty-shaded uses its own copy (epoll when available, see below)");
         for (String name : config.systems()) {
             System.out.println(String.format("  %-14s %s", name, driver(name).description()));
         }
@@ -220,7 +231,7 @@ public final class UnaryBenchmark {
         System.out.println(head.toString().replace("system (median calls/s [min-max])", "ratio of medians"));
         System.out.println(rule);
         for (String a : List.of("asyncrpc", "asyncrpc-sync")) {
-            for (String b : List.of("grpc", "grpc-direct", "netty")) {
+            for (String b : List.of("grpc", "grpc-direct", "netty", "netty-min")) {
                 if (medians.containsKey(a) && medians.containsKey(b)) {
                     StringBuilder row = new StringBuilder("| " + a + " / " + b + " |");
                     for (int i = 0; i < ws.length; i++) {
@@ -229,6 +240,17 @@ public final class UnaryBenchmark {
                     System.out.println(row);
                 }
             }
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to show how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        }
+        catch (java.io.IOException | RuntimeException ex) {
+            return "unknown";
         }
     }
 
