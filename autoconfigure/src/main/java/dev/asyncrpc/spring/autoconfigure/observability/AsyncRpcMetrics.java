@@ -19,7 +19,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,8 +68,8 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     @Override
     public synchronized void bindTo(MeterRegistry registry) {
         this.registries.add(registry);
-        Gauge.builder(DIRECT_MEMORY_USED, () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory())
-            .description("Direct memory used by Netty's pooled allocator, which asyncrpc's connections use")
+        Gauge.builder(DIRECT_MEMORY_USED, AsyncRpcMetrics::directMemoryUsed)
+            .description("Direct memory used by Netty's default allocator, which asyncrpc's connections use")
             .baseUnit(BaseUnits.BYTES)
             .register(registry);
         for (CallInfo.Side side : CallInfo.Side.values()) {
@@ -80,6 +81,15 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
         for (String service : this.services) {
             bindClient(registry, service);
         }
+    }
+
+    /**
+     * Direct memory held by the allocator the runtime uses ({@code ByteBufAllocator.DEFAULT}: the
+     * adaptive or the pooled one, as {@code io.netty.allocator.type} says), or -1 when it keeps no
+     * account.
+     */
+    static long directMemoryUsed() {
+        return (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) ? provider.metric().usedDirectMemory() : -1;
     }
 
     /** The server is being built: register its gauges. */

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of asyncrpc's gauges and counters: with a {@link MeterRegistry} bean, a
  * {@link MeterBinder} registers pending calls and connections per client, active calls and
  * connections of the server, cancels by mode, go-aways and the direct memory used by Netty's
- * pooled allocator. The call timers come from the observations
+ * default allocator. The call timers come from the observations
  * ({@link AsyncRpcObservationAutoConfiguration}).
  */
 @AutoConfiguration(after = { AsyncRpcServerAutoConfiguration.class, AsyncRpcClientAutoConfiguration.class },
