@@ -250,6 +250,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
                     this.goingAway = true;
                     this.closeReason = this.endpoint + " is going away: " + body.message();
+                    observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString()));
                 }
                 default -> throw new ProtocolException("unexpected " + frame.type() + " frame from the server");
             }
@@ -270,6 +271,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("server chose unsupported protocol version " + hello.version());
         }
         this.peer = hello.settings();
+        observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -317,6 +319,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private void onClosed() {
         this.closed = true;
+        if (this.peer != null) {
+            observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), false));
+        }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -347,6 +352,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.fail(Status.UNAVAILABLE, message);
             }
         });
+    }
+
+    private void observe(java.util.function.Consumer<dev.asyncrpc.CallObserver> event) {
+        if (this.runtime.observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                event.accept(this.runtime.observer);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.WARNING, "CallObserver failed", ex);
+            }
+        }
     }
 
     private String closeMessage() {
