@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.springframework.core.task.support.ExecutorServiceAdapter;
 
@@ -37,11 +38,21 @@ final class ManualExecutor {
         return taken;
     }
 
-    /** Run what is queued, and what that submits, until nothing is left. */
-    void runAll() {
-        Runnable task;
-        while ((task = this.tasks.poll()) != null) {
-            task.run();
+    /**
+     * Run tasks as they come until {@code done} holds.
+     * @throws AssertionError if it does not hold within {@code timeout}
+     */
+    void runUntil(BooleanSupplier done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("not done after " + timeout);
+            }
+            Runnable task = this.tasks.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            if (task != null) {
+                task.run();
+            }
         }
     }
 }
