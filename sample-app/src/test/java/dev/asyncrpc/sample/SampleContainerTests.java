@@ -13,6 +13,7 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.ImportRemoteServices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
@@ -31,17 +32,19 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * The packaged sample running in a container (the local base image, host networking, loopback
  * only) and a client-only application pointed at it by {@code @ServiceConnection}: every
- * operation of the sample is called. Runs under failsafe, after {@code package}.
+ * operation of the sample is called. Runs under failsafe, after {@code package}; skipped only where
+ * there is no Docker ({@link DockerCondition}).
  */
 @SpringBootTest(classes = SampleContainerTests.ClientApplication.class)
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerCondition.class)
+@Testcontainers
 class SampleContainerTests {
 
     private static final int PORT = freeLoopbackPort();
 
     @Container
     @ServiceConnection(name = "asyncrpc")
-    static final GenericContainer<?> sample = new GenericContainer<>("asyncrpc/jre-base:17")
+    static final GenericContainer<?> sample = new GenericContainer<>(DockerCondition.BASE_IMAGE)
         .withNetworkMode("host")
         .withCopyFileToContainer(MountableFile.forHostPath(sampleJar()), "/app/app.jar")
         .withEnv("ASYNCRPC_SERVER_ADDRESS", "127.0.0.1")
