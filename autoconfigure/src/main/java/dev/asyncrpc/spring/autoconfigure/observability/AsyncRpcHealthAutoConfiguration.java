@@ -61,7 +61,7 @@ public final class AsyncRpcHealthAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(HealthEndpointGroupsPostProcessor.class)
+    @ConditionalOnClass(value = HealthEndpointGroupsPostProcessor.class, name = "org.springframework.boot.actuate.endpoint.SecurityContext")
     @ConditionalOnBooleanProperty(name = "asyncrpc.health.include-in-readiness", matchIfMissing = true)
     static class ReadinessConfiguration {
 

@@ -14,6 +14,7 @@ import dev.asyncrpc.spring.autoconfigure.AsyncRpcServerLifecycle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
@@ -22,6 +23,7 @@ import org.springframework.boot.autoconfigure.availability.ApplicationAvailabili
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
@@ -142,6 +144,18 @@ class AsyncRpcHealthAutoConfigurationTests {
                     AsyncRpcHealthAutoConfiguration.class))
             .withClassLoader(new FilteredClassLoader(HealthContributor.class))
             .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("asyncrpcHealthContributor"));
+    }
+
+    @Test
+    void contributesWithoutTheActuatorButJoinsNoGroup() {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AsyncRpcServerAutoConfiguration.class, AsyncRpcClientAutoConfiguration.class,
+                    AsyncRpcHealthAutoConfiguration.class))
+            .withClassLoader(new FilteredClassLoader(SecurityContext.class))
+            .run((context) -> {
+                assertThat(context).hasNotFailed().hasBean("asyncrpcHealthContributor");
+                assertThat(context).doesNotHaveBean(HealthEndpointGroupsPostProcessor.class);
+            });
     }
 
     @Test
