@@ -35,10 +35,24 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** The deadline timer (loop). */
     java.util.concurrent.ScheduledFuture<?> timer;
 
+    /**
+     * The attempt that currently carries this call when a balanced binding sends it (one
+     * connection per attempt); cancelling this call cancels that attempt. {@code null} otherwise.
+     */
+    volatile CallFuture<?> attempt;
+
+    /** Whether the caller asked to cancel (either mode): a balanced binding then sends the call no more. */
+    volatile boolean cancelRequested;
+
     CallFuture(ClientMethod method, ByteBuf request) {
+        this(method, request, (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0);
+    }
+
+    /** An attempt of a call: same method, a copy of its request, the call's deadline. */
+    CallFuture(ClientMethod method, ByteBuf request, long deadlineNanos) {
         this.method = method;
         this.request = request;
-        this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
+        this.deadlineNanos = deadlineNanos;
     }
 
     /** Take the request frame; ownership passes to the caller (loop). */
@@ -69,10 +83,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return false;
         }
+        this.cancelRequested = true;
         if (mode == CancelMode.ABORTIVE) {
             if (!super.cancel(false)) {
                 return false;
             }
+        }
+        CallFuture<?> a = this.attempt;
+        if (a != null) {
+            a.cancelCall(mode);
+            return true;
         }
         ClientConnection c = this.connection;
         if (c != null) {
