@@ -94,6 +94,22 @@ public final class AsyncRpcClient implements AutoCloseable {
         return this.binding.retried();
     }
 
+    /**
+     * Calls issued through this client that have not completed yet.
+     * @return the count
+     */
+    public int pendingCalls() {
+        return this.runtime.pendingCalls();
+    }
+
+    /**
+     * Connections open or opening.
+     * @return the count
+     */
+    public int connections() {
+        return this.runtime.connectionCount();
+    }
+
     @Override
     public void close() {
         this.binding.close();
@@ -115,6 +131,17 @@ public final class AsyncRpcClient implements AutoCloseable {
         private Duration timeout;
         private Ordering ordering = Ordering.CAUSAL;
         private javax.net.ssl.SSLContext sslContext;
+        private CallObserver observer = CallObserver.NONE;
+
+        /**
+         * Observe every call and connection (metrics, tracing); an observer may add metadata to calls.
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
 
         private Builder() {
         }
@@ -306,7 +333,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs(), this.sslContext);
+                    exec, owns, new Codecs(), this.sslContext, this.observer);
             return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
         }
     }

@@ -130,6 +130,17 @@ public final class AsyncRpcServer implements AutoCloseable {
         private int ioThreads;
         private javax.net.ssl.SSLContext sslContext;
         private ClientAuth clientAuth = ClientAuth.NONE;
+        private CallObserver observer = CallObserver.NONE;
+
+        /**
+         * Observe every call and connection (metrics, tracing).
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
 
         private Builder() {
         }
@@ -277,7 +288,7 @@ public final class AsyncRpcServer implements AutoCloseable {
                 case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
                 case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
             };
-            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth);
+            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
             return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList());
         }
     }

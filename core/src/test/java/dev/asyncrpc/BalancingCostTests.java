@@ -16,11 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What balancing costs a call: a balanced client keeps each request frame until the call's outcome
  * is known (to send it again after a refusal), and sends each call as an attempt of its own. The
- * numbers are printed; the assertions only catch a cost out of proportion.
+ * numbers are printed; the assertions only catch a cost out of proportion. Surefire runs with
+ * paranoid leak detection, which slows every call: compare the two rates, not their size.
  */
 class BalancingCostTests {
 
-    private static final int HELD = 20_000;
+    private static final int HELD = 10_000;
 
     private static final String ARGUMENT = "x".repeat(200);
 
@@ -67,10 +68,10 @@ class BalancingCostTests {
                 AsyncRpcClient balanced = AsyncRpcClient.builder().address(server.address()).refreshInterval(Duration.ofMinutes(10)).build()) {
             Cost s = single.proxy(Cost.class);
             Cost b = balanced.proxy(Cost.class);
-            throughput(s, 20_000);
-            throughput(b, 20_000);
-            double singleRate = Math.max(throughput(s, 60_000), throughput(s, 60_000));
-            double balancedRate = Math.max(throughput(b, 60_000), throughput(b, 60_000));
+            throughput(s, 10_000);
+            throughput(b, 10_000);
+            double singleRate = Math.max(throughput(s, 30_000), throughput(s, 30_000));
+            double balancedRate = Math.max(throughput(b, 30_000), throughput(b, 30_000));
             long singleBytes = heldBytes(s, endpoint);
             long balancedBytes = heldBytes(b, endpoint);
             System.out.printf("balancing cost: %,.0f calls/s single-endpoint vs %,.0f calls/s balanced (%.0f%%); pinned pooled memory with %,d"

@@ -149,6 +149,7 @@ class RollingRestartTests {
             assertThat(wrong).isEmpty();
             assertThat(succeeded.sum()).isEqualTo(issued.sum());
             assertThat(drained).containsOnly(0);
+            assertThat(client.pendingCalls()).as("calls still counted as pending (each retried call counts once)").isZero();
         }
         finally {
             for (AsyncRpcServer s : servers) {

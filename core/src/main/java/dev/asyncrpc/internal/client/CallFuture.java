@@ -44,15 +44,64 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** Whether the caller asked to cancel (either mode): a balanced binding then sends the call no more. */
     volatile boolean cancelRequested;
 
-    CallFuture(ClientMethod method, ByteBuf request) {
-        this(method, request, (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0);
+    /** The runtime that counts and observes this call; {@code null} for an attempt (its call is counted). */
+    private final ClientRuntime runtime;
+    private final Object observation;
+
+    CallFuture(ClientMethod method, ByteBuf request, ClientRuntime runtime, Object observation) {
+        this.method = method;
+        this.request = request;
+        this.runtime = runtime;
+        this.observation = observation;
+        this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
+        runtime.pending.incrementAndGet();
     }
 
-    /** An attempt of a call: same method, a copy of its request, the call's deadline. */
+    /**
+     * An attempt of a call sent by a balanced binding: same method, a copy of its request, the
+     * call's deadline. Neither counted nor observed: the call it carries is.
+     */
     CallFuture(ClientMethod method, ByteBuf request, long deadlineNanos) {
         this.method = method;
         this.request = request;
+        this.runtime = null;
+        this.observation = null;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public boolean complete(T value) {
+        if (super.complete(value)) {
+            ended(null);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        if (super.completeExceptionally(ex)) {
+            ended((ex instanceof RemoteCallException rce) ? rce.status() : Status.INTERNAL);
+            return true;
+        }
+        return false;
+    }
+
+    /** The call ended with {@code status} ({@code null}: a value). Runs once. */
+    private void ended(Status status) {
+        if (this.runtime == null) {
+            return;
+        }
+        this.runtime.pending.decrementAndGet();
+        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        if (observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                observer.onEnd(this.method.info, this.observation, status);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(CallFuture.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onEnd failed", ex);
+            }
+        }
     }
 
     /** Take the request frame; ownership passes to the caller (loop). */
@@ -84,10 +133,20 @@ final class CallFuture<T> extends CompletableFuture<T> {
             return false;
         }
         this.cancelRequested = true;
+        dev.asyncrpc.CallObserver observer = (this.runtime != null) ? this.runtime.observer : dev.asyncrpc.CallObserver.NONE;
+        if (observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                observer.onCancel(this.method.info, mode);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(CallFuture.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onCancel failed", ex);
+            }
+        }
         if (mode == CancelMode.ABORTIVE) {
             if (!super.cancel(false)) {
                 return false;
             }
+            ended(Status.CANCELLED);
         }
         CallFuture<?> a = this.attempt;
         if (a != null) {

@@ -268,6 +268,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     this.goAwayLastCallId = body.lastCallId() & 0xFFFF_FFFFL;
                     this.goingAway = true;
                     this.closeReason = this.endpoint + " is going away: " + body.message();
+                    observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString()));
                 }
                 default -> throw new ProtocolException("unexpected " + frame.type() + " frame from the server");
             }
@@ -289,6 +290,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         this.peer = hello.settings();
         this.ready = true;
+        observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -336,6 +338,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private void onClosed() {
         this.closed = true;
+        if (this.peer != null) {
+            observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), false));
+        }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -366,6 +371,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.fail(Status.UNAVAILABLE, message);
             }
         });
+    }
+
+    private void observe(java.util.function.Consumer<dev.asyncrpc.CallObserver> event) {
+        if (this.runtime.observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                event.accept(this.runtime.observer);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.WARNING, "CallObserver failed", ex);
+            }
+        }
     }
 
     private String closeMessage() {

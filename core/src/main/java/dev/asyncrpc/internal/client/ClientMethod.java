@@ -20,6 +20,7 @@ final class ClientMethod {
     /** Nanoseconds the call may take, 0 for no deadline. */
     final long timeoutNanos;
     private final java.util.Map<String, String> metadata;
+    final dev.asyncrpc.CallObserver.CallInfo info;
     private final int maxMetadataSize;
     private final ValueCodec[] argCodecs;
     private final ValueCodec valueCodec;
@@ -34,6 +35,8 @@ final class ClientMethod {
         dev.asyncrpc.Ordering ordering = (model.ordering() != dev.asyncrpc.Ordering.DEFAULT) ? model.ordering()
                 : (options.ordering() != dev.asyncrpc.Ordering.DEFAULT) ? options.ordering() : defaults.ordering();
         this.metadata = options.metadata();
+        this.info = new dev.asyncrpc.CallObserver.CallInfo(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, model.service(), model.name(),
+                model.returnKind().isAsync());
         this.maxMetadataSize = defaults.maxMetadataSize();
         this.flags = (this.timeoutNanos != 0 ? Frames.CALL_DEADLINE : 0)
                 | (ordering != dev.asyncrpc.Ordering.NONCAUSAL ? Frames.CALL_CAUSAL : 0)
@@ -51,7 +54,21 @@ final class ClientMethod {
      * @throws RemoteCallException with {@link Status#INVALID_ARGUMENT} if an argument cannot be encoded
      */
     ByteBuf encodeCall(ByteBufAllocator alloc, Object[] args) {
-        ByteBuf buf = Frames.start(alloc, FrameType.CALL, this.flags, 0, this.sizeHint);
+        return encodeCall(alloc, args, this.metadata);
+    }
+
+    /** The proxy's metadata, for an observer to add to. */
+    java.util.Map<String, String> metadata() {
+        return this.metadata;
+    }
+
+    /**
+     * Encode a CALL frame carrying {@code metadata} (per call, for example trace context).
+     * @return a new buffer owned by the caller
+     */
+    ByteBuf encodeCall(ByteBufAllocator alloc, Object[] args, java.util.Map<String, String> metadata) {
+        int callFlags = metadata.isEmpty() ? (this.flags & ~Frames.CALL_METADATA) : (this.flags | Frames.CALL_METADATA);
+        ByteBuf buf = Frames.start(alloc, FrameType.CALL, callFlags, 0, this.sizeHint);
         try {
             buf.writeShort(this.name.length).writeBytes(this.name);
             if ((this.flags & Frames.CALL_DEADLINE) != 0) {
@@ -60,8 +77,13 @@ final class ClientMethod {
             if ((this.flags & Frames.CALL_CAUSAL) != 0) {
                 buf.writeInt(orderingKey());
             }
-            if ((this.flags & Frames.CALL_METADATA) != 0) {
-                Frames.writeMetadata(buf, this.metadata, this.maxMetadataSize);
+            if ((callFlags & Frames.CALL_METADATA) != 0) {
+                try {
+                    Frames.writeMetadata(buf, metadata, this.maxMetadataSize);
+                }
+                catch (IllegalArgumentException ex) {
+                    throw new RemoteCallException(Status.INVALID_ARGUMENT, this.model.signature() + ": " + ex.getMessage());
+                }
             }
             int[] idx = this.model.wireParameterIndexes();
             buf.writeByte(idx.length);

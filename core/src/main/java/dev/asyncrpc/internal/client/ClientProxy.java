@@ -49,9 +49,37 @@ public final class ClientProxy implements InvocationHandler {
         if (m == null) {
             return invokeLocal(proxy, method, args);
         }
-        ByteBuf request = m.encodeCall(this.runtime.alloc, (args != null) ? args : new Object[0]);
-        CallFuture<Object> call = new CallFuture<>(m, request);
-        this.binding.send(call);
+        Object[] values = (args != null) ? args : new Object[0];
+        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        ByteBuf request;
+        Object observation = null;
+        if (observer == dev.asyncrpc.CallObserver.NONE) {
+            request = m.encodeCall(this.runtime.alloc, values);
+        }
+        else {
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(m.metadata());
+            try {
+                observation = observer.onStart(m.info, metadata);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ClientProxy.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onStart failed", ex);
+            }
+            try {
+                request = m.encodeCall(this.runtime.alloc, values, metadata);
+            }
+            catch (RemoteCallException ex) {
+                observer.onEnd(m.info, observation, ex.status());
+                throw ex;
+            }
+        }
+        CallFuture<Object> call = new CallFuture<>(m, request, this.runtime, observation);
+        try {
+            this.binding.send(call);
+        }
+        catch (RemoteCallException ex) {
+            call.completeExceptionally(ex); // accounted and observed; the issuing call still throws
+            throw ex;
+        }
         return switch (m.model.returnKind()) {
             case ASYNC_CALL -> new DefaultAsyncCall<>(call);
             case COMPLETABLE_FUTURE, COMPLETION_STAGE -> call;

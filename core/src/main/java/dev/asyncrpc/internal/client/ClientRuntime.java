@@ -25,6 +25,8 @@ public final class ClientRuntime implements AutoCloseable {
 
     final Settings settings;
     final ClientDefaults defaults;
+    final dev.asyncrpc.CallObserver observer;
+    final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
     final ExecutorService executor;
@@ -37,8 +39,10 @@ public final class ClientRuntime implements AutoCloseable {
     private final javax.net.ssl.SSLContext sslContext;
 
     public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
-            ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext) {
+            ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext,
+            dev.asyncrpc.CallObserver observer) {
         this.sslContext = sslContext;
+        this.observer = observer;
         this.settings = settings;
         this.defaults = defaults;
         this.connectTimeout = connectTimeout;
@@ -47,6 +51,16 @@ public final class ClientRuntime implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.codecs = codecs;
         this.transports = new Transports("asyncrpc-client-io", ioThreads);
+    }
+
+    /** Calls issued and not yet completed. */
+    public int pendingCalls() {
+        return this.pending.get();
+    }
+
+    /** Connections currently open (handshake done or in progress). */
+    public int connectionCount() {
+        return this.connections.size();
     }
 
     public boolean isClosed() {

@@ -64,6 +64,8 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     private List<Runnable> cancelActions;
     private List<Runnable> disconnectActions;
     private CompletableFuture<?> returned;
+    private boolean observed;
+    private Object observation;
 
     ServerCallContext(int id, ServerMethod method, ServerConnection connection, ByteBuf args, int orderingKey,
             long timeoutMillis, Map<String, String> metadata) {
@@ -97,6 +99,16 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         if (in == null) {
             started(); // discarded: the connection closed before the call ran
             return;
+        }
+        ServerRuntime runtime = this.connection.runtime();
+        if (runtime.observer != dev.asyncrpc.CallObserver.NONE) {
+            runtime.observe(o -> {
+                Object obs = o.onStart(this.method.info, this.metadata);
+                synchronized (this) {
+                    this.observation = obs;
+                    this.observed = true;
+                }
+            });
         }
         Object[] values;
         try {
@@ -369,18 +381,27 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     // ---- replies ----
 
-    private synchronized boolean markDone() {
-        if (this.done) {
-            return false;
+    private boolean markDone(Status status) {
+        boolean observe;
+        Object obs;
+        synchronized (this) {
+            if (this.done) {
+                return false;
+            }
+            this.done = true;
+            this.cancelActions = null;
+            this.disconnectActions = null;
+            observe = this.observed;
+            obs = this.observation;
         }
-        this.done = true;
-        this.cancelActions = null;
-        this.disconnectActions = null;
+        if (observe) {
+            this.connection.runtime().observe(o -> o.onEnd(this.method.info, obs, status));
+        }
         return true;
     }
 
     boolean reply(Object value) {
-        if (!markDone()) {
+        if (!markDone(null)) {
             return false;
         }
         boolean isNull = value == null || this.method.valueCodec == null;
@@ -401,7 +422,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     boolean fail(Status status, String message) {
-        if (!markDone()) {
+        if (!markDone(status)) {
             return false;
         }
         send(Frames.error(this.connection.alloc(), this.id, status, message));

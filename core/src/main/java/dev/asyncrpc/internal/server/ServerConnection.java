@@ -49,6 +49,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.executor = runtime.executor();
     }
 
+    ServerRuntime runtime() {
+        return this.runtime;
+    }
+
     ByteBufAllocator alloc() {
         return this.ctx.alloc();
     }
@@ -133,6 +137,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
+        String peer = peer();
+        this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, true));
         this.ctx.write(Frames.hello(this.ctx.alloc(), FrameType.HELLO_ACK, Frames.VERSION, this.runtime.settings()), this.ctx.voidPromise());
     }
 
@@ -358,6 +364,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
+        if (this.helloDone) {
+            String peer = peer();
+            this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));
+        }
         for (ServerCallContext call : this.calls.values()) {
             call.discard();
             if (call.deadlineTimer != null) {
@@ -416,6 +426,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     void goAway(String message) {
         if (this.ctx.channel().isActive()) {
             this.ctx.writeAndFlush(Frames.goAway(this.ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, message));
+            String peer = peer();
+            this.runtime.observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer));
         }
     }
 }

@@ -16,6 +16,7 @@ final class ServerMethod {
     final ValueCodec[] argCodecs;
     final ValueCodec valueCodec;
     final int parameterCount;
+    final dev.asyncrpc.CallObserver.CallInfo info;
 
     ServerMethod(OperationModel model, Object target, Codecs codecs) {
         this.model = model;
@@ -29,6 +30,8 @@ final class ServerMethod {
         }
         this.valueCodec = model.isVoid() ? null : codecs.forType(model.valueType());
         this.parameterCount = this.method.getParameterCount();
+        this.info = new dev.asyncrpc.CallObserver.CallInfo(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, model.service(), model.name(),
+                model.returnKind().isAsync());
     }
 
     /** Whether the implementation is asynchronous (expected not to block the thread it is called on). */

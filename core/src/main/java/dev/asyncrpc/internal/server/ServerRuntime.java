@@ -35,10 +35,13 @@ public final class ServerRuntime implements AutoCloseable {
     private final Object drained = new Object();
     private final javax.net.ssl.SSLContext sslContext;
     private final io.netty.handler.ssl.ClientAuth clientAuth;
+    final dev.asyncrpc.CallObserver observer;
     private boolean closed;
 
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
-            boolean ownsExecutor, int ioThreads, javax.net.ssl.SSLContext sslContext, io.netty.handler.ssl.ClientAuth clientAuth) {
+            boolean ownsExecutor, int ioThreads, javax.net.ssl.SSLContext sslContext, io.netty.handler.ssl.ClientAuth clientAuth,
+            dev.asyncrpc.CallObserver observer) {
+        this.observer = observer;
         this.sslContext = sslContext;
         this.clientAuth = clientAuth;
         this.endpoint = endpoint;
@@ -116,6 +119,18 @@ public final class ServerRuntime implements AutoCloseable {
 
     public int connectionCount() {
         return this.connections.size();
+    }
+
+    /** Tell the observer, never letting it fail the caller. */
+    void observe(java.util.function.Consumer<dev.asyncrpc.CallObserver> event) {
+        if (this.observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                event.accept(this.observer);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ServerRuntime.class.getName()).log(System.Logger.Level.WARNING, "CallObserver failed", ex);
+            }
+        }
     }
 
     /** A call started (any thread). */
