@@ -228,6 +228,50 @@ class LoadBalancingTests {
     }
 
     @Test
+    void closingTheClientFailsCallsWaitingToBeSentAgain() throws Exception {
+        // nothing listens on these loopback ports: every attempt fails before it is written
+        String nowhere = "127.0.0.1:" + closedPort() + ",127.0.0.1:" + closedPort();
+        AsyncRpcClient client = AsyncRpcClient.builder().address(nowhere).maxAttempts(50).build();
+        CompletableFuture<String> call = client.proxy(Counter.class).hit(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.retriedCalls() < 2 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(client.retriedCalls()).isGreaterThanOrEqualTo(2);
+        assertThat(call).isNotDone();
+        client.close();
+        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(RemoteCallException.class, (ex) -> assertThat(ex.status()).isEqualTo(Status.UNAVAILABLE));
+        assertThat(client.pendingCalls()).isZero();
+    }
+
+    @Test
+    void cancellingABalancedCallCancelsItOnItsEndpoint() throws Exception {
+        Instance a = start("a");
+        Instance b = start("b");
+        try (AsyncRpcClient client = AsyncRpcClient.builder().addresses(a.server.address(), b.server.address()).build()) {
+            Counter counter = client.proxy(Counter.class);
+            CompletableFuture<String> call = counter.held(1);
+            Instance target = awaitHeld(1, a, b);
+            assertThat(call.cancel(true)).isTrue();
+            assertThat(call).isCancelled();
+            // the server was told: its call is cancelled too, so the held future completes exceptionally
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!target.holding.get(0).isDone() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertThat(target.holding.get(0)).isCancelled();
+            assertThat(client.pendingCalls()).isZero();
+        }
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void rejectsBadAddressLists() {
         assertThatIllegalArgumentException().isThrownBy(() -> AsyncRpcClient.builder().address("127.0.0.1:1,,127.0.0.1:2"))
                 .withMessageContaining("empty entry");

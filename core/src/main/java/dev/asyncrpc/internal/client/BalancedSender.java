@@ -60,6 +60,9 @@ final class BalancedSender implements AutoCloseable {
     private final int maxAttempts;
     private final ThreadLocal<Affinity> affinity = ThreadLocal.withInitial(Affinity::new);
     private final LongAdder retried = new LongAdder();
+    /** Calls waiting to be sent again; failed when the client closes. */
+    private final java.util.Set<Retry> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private volatile String lastResolutionProblem;
 
     /**
@@ -141,8 +144,8 @@ final class BalancedSender implements AutoCloseable {
             finish(call, request, aff, new RemoteCallException(Status.CANCELLED, "cancelled by the caller"));
             return;
         }
-        if (this.runtime.isClosed()) {
-            finish(call, request, aff, new RemoteCallException(Status.UNAVAILABLE, "the client is closed: calls to " + this.address + " cannot be made"));
+        if (this.closed || this.runtime.isClosed()) {
+            finish(call, request, aff, closedFailure());
             return;
         }
         Member<ClientConnection> m = choose(call, previous, aff);
@@ -192,11 +195,52 @@ final class BalancedSender implements AutoCloseable {
         }
         this.retried.increment();
         long delayMillis = Math.min(1000, 25L << Math.min(attempt, 6));
+        Retry retry = new Retry(call, request, attempt + 1, previous, aff);
+        this.waiting.add(retry);
         try {
-            this.scheduler.schedule(() -> dispatch(call, request, attempt + 1, previous, aff), delayMillis, TimeUnit.MILLISECONDS);
+            this.scheduler.schedule(retry, delayMillis, TimeUnit.MILLISECONDS);
         }
         catch (RejectedExecutionException ex) {
-            finish(call, request, aff, cause);
+            if (this.waiting.remove(retry)) {
+                finish(call, request, aff, closedFailure());
+            }
+            return;
+        }
+        if (this.closed && this.waiting.remove(retry)) {
+            finish(call, request, aff, closedFailure());
+        }
+    }
+
+    private RemoteCallException closedFailure() {
+        return new RemoteCallException(Status.UNAVAILABLE, "the client is closed: calls to " + this.address + " cannot be made");
+    }
+
+    /** A call to send again after a pause; whoever removes it from {@link #waiting} owns it. */
+    private final class Retry implements Runnable {
+
+        private final CallFuture<?> call;
+        private final ByteBuf request;
+        private final int attempt;
+        private final Member<ClientConnection> previous;
+        private final Affinity aff;
+
+        Retry(CallFuture<?> call, ByteBuf request, int attempt, Member<ClientConnection> previous, Affinity aff) {
+            this.call = call;
+            this.request = request;
+            this.attempt = attempt;
+            this.previous = previous;
+            this.aff = aff;
+        }
+
+        @Override
+        public void run() {
+            if (BalancedSender.this.waiting.remove(this)) {
+                dispatch(this.call, this.request, this.attempt, this.previous, this.aff);
+            }
+        }
+
+        void fail() {
+            finish(this.call, this.request, this.aff, closedFailure());
         }
     }
 
@@ -310,7 +354,13 @@ final class BalancedSender implements AutoCloseable {
     /** Stop the background work and close the connections. */
     @Override
     public void close() {
+        this.closed = true;
         this.scheduler.shutdownNow();
+        for (Retry r : this.waiting) {
+            if (this.waiting.remove(r)) {
+                r.fail();
+            }
+        }
         this.balancer.close("client closed");
     }
 }
