@@ -32,7 +32,7 @@ public final class ClientRuntime implements AutoCloseable {
     final ExecutorService executor;
     private final boolean ownsExecutor;
     final Codecs codecs;
-    final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
