@@ -60,6 +60,8 @@ final class BalancedSender implements AutoCloseable {
     private final int maxAttempts;
     private final ThreadLocal<Affinity> affinity = ThreadLocal.withInitial(Affinity::new);
     private final LongAdder retried = new LongAdder();
+    /** Bytes of request frames kept for calls whose outcome is not known yet (the cost of retrying). */
+    private final LongAdder keptBytes = new LongAdder();
     /** Calls waiting to be sent again; failed when the client closes. */
     private final java.util.Set<Retry> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -127,11 +129,16 @@ final class BalancedSender implements AutoCloseable {
         return this.retried.sum();
     }
 
+    long keptBytes() {
+        return this.keptBytes.sum();
+    }
+
     /**
      * Send a call; takes ownership of its request. Any thread.
      */
     void send(CallFuture<?> call) {
         ByteBuf request = call.takeRequest();
+        this.keptBytes.add(request.capacity());
         Affinity aff = call.method.isCausal() ? this.affinity.get() : null;
         if (aff != null) {
             aff.inFlight.incrementAndGet();
@@ -249,7 +256,8 @@ final class BalancedSender implements AutoCloseable {
     }
 
     /** The call's outcome is known: release the kept request, complete the call if a failure is given. */
-    private static void finish(CallFuture<?> call, ByteBuf request, Affinity aff, Throwable failure) {
+    private void finish(CallFuture<?> call, ByteBuf request, Affinity aff, Throwable failure) {
+        this.keptBytes.add(-request.capacity());
         request.release();
         if (aff != null) {
             aff.inFlight.decrementAndGet();

@@ -85,6 +85,15 @@ public final class ClientBinding implements AutoCloseable {
     }
 
     /**
+     * Bytes of request frames a balanced binding keeps, until their calls' outcomes are known, so
+     * that it can send them again; 0 for a single endpoint (frames are released once written).
+     * @return the bytes (buffer capacities)
+     */
+    public long keptRequestBytes() {
+        return (this.balanced != null) ? this.balanced.keptBytes() : 0;
+    }
+
+    /**
      * Send a call. Any thread.
      * @throws RemoteCallException with {@link Status#UNAVAILABLE} if the client is closed (no call
      *         exists then); the request is released
