@@ -17,6 +17,7 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.ImportRemoteServices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
@@ -36,10 +37,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * ({@link SampleImage}), running with host networking on loopback only and a memory limit, and a
  * client-only application pointed at it by {@code @ServiceConnection}: every operation of the
  * sample is called (plain, future, {@code AsyncCall}), and the image's health probes, user and
- * heap sizing are checked. Runs under failsafe, after {@code package}.
+ * heap sizing are checked. Runs under failsafe, after {@code package}; skipped only where there
+ * is no Docker ({@link DockerCondition}).
  */
 @SpringBootTest(classes = SampleContainerTests.ClientApplication.class)
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerCondition.class)
+@Testcontainers
 class SampleContainerTests {
 
     private static final int PORT = freeLoopbackPort();

@@ -19,7 +19,7 @@ final class SampleImage {
     static final String NAME = "asyncrpc/sample-app:test";
 
     /** The local base image made by {@code .ci/base-image.sh}. */
-    static final String BASE = "asyncrpc/jre-base:17";
+    static final String BASE = DockerCondition.BASE_IMAGE;
 
     private static boolean built;
 
