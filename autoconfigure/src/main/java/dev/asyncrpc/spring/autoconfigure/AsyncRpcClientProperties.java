@@ -23,7 +23,7 @@ public class AsyncRpcClientProperties {
     /** Settings every service's client uses unless the service overrides them. */
     private final Defaults defaults = new Defaults();
 
-    /** Remote services by service name: address ('host:port', 'unix:/path' or 'local:name'), and any default to override (timeout, ordering, ssl, ...). */
+    /** Remote services by service name: address ('host:port', 'unix:/path' or 'local:name', or several separated by commas), refresh-interval, and any default to override (timeout, ordering, ssl, ...). */
     private final Map<String, Service> services = new LinkedHashMap<>();
 
     public boolean isEnabled() {
@@ -164,8 +164,11 @@ public class AsyncRpcClientProperties {
     /** Client settings of one remote service; an unset value falls back to the defaults. */
     public static class Service {
 
-        /** Address of the service: 'host:port', 'unix:/path' or 'local:name'. */
+        /** Address of the service: 'host:port', 'unix:/path' or 'local:name'; several separated by commas to balance calls over them. */
         private @Nullable String address;
+
+        /** How often to resolve the host names of the address again and balance calls over every address found (a Kubernetes headless Service); never when unset. */
+        private @Nullable Duration refreshInterval;
 
         /** How long a connection attempt may take; the default's when unset. */
         private @Nullable Duration connectTimeout;
@@ -191,6 +194,14 @@ public class AsyncRpcClientProperties {
 
         public void setAddress(@Nullable String address) {
             this.address = address;
+        }
+
+        public @Nullable Duration getRefreshInterval() {
+            return this.refreshInterval;
+        }
+
+        public void setRefreshInterval(@Nullable Duration refreshInterval) {
+            this.refreshInterval = (refreshInterval != null) ? Checks.positive("asyncrpc.client.services.<name>.refresh-interval", refreshInterval) : null;
         }
 
         public @Nullable Duration getConnectTimeout() {

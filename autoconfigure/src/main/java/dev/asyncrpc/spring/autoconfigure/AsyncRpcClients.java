@@ -27,8 +27,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * The clients of the application's remote services: one {@link AsyncRpcClient} (one connection)
- * per service name, shared by every interface of that service, closed with the context.
+ * The clients of the application's remote services: one {@link AsyncRpcClient} per service name
+ * (one connection per endpoint: an address may list several, or name a host re-resolved every
+ * {@code refresh-interval}), shared by every interface of that service, closed with the context.
  *
  * <p>{@link #proxy(Class)} checks at once that the service has an address. When the address can
  * be resolved already the client is made at once, which also checks the address and the
@@ -229,6 +230,9 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         catch (IllegalArgumentException ex) {
             throw new IllegalStateException("Invalid address for remote service '" + service + "' (" + addressProperty(service) + "): "
                     + ex.getMessage(), ex);
+        }
+        if (settings.getRefreshInterval() != null) {
+            builder.refreshInterval(settings.getRefreshInterval());
         }
         builder.connectTimeout(orDefault(settings.getConnectTimeout(), defaults.getConnectTimeout()));
         builder.handshakeTimeout(orDefault(settings.getHandshakeTimeout(), defaults.getHandshakeTimeout()));

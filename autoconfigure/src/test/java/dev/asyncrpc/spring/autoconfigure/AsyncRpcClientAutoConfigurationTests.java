@@ -162,6 +162,54 @@ class AsyncRpcClientAutoConfigurationTests {
     }
 
     @Test
+    void aCommaSeparatedAddressBalancesOverEveryEndpoint() {
+        AsyncRpcServer second = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new EchoEndpoint()).build().start();
+        String list = this.address + ",127.0.0.1:" + second.port();
+        try {
+            this.runner.withUserConfiguration(ImportEchoBoth.class)
+                .withPropertyValues("asyncrpc.client.services.echo.address=" + list)
+                .run((context) -> {
+                    AsyncRpcClient client = context.getBean(AsyncRpcClients.class).client("echo");
+                    assertThat(client.address()).isEqualTo(list);
+                    assertThat(client.endpoints()).containsExactly(this.address, "127.0.0.1:" + second.port());
+                    Echo echo = context.getBean(Echo.class);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while ((this.server.connections() == 0 || second.connections() == 0) && System.nanoTime() < deadline) {
+                        assertThat(echo.echo("both")).isEqualTo("echo: both");
+                    }
+                    assertThat(this.server.connections()).isEqualTo(1);
+                    assertThat(second.connections()).isEqualTo(1);
+                });
+        }
+        finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void refreshIntervalResolvesTheAddressAgainOnThatInterval() {
+        this.runner.withUserConfiguration(ImportEchoBoth.class)
+            .withPropertyValues("asyncrpc.client.services.echo.address=localhost:" + this.server.port(),
+                    "asyncrpc.client.services.echo.refresh-interval=250ms")
+            .run((context) -> {
+                assertThat(context.getBean(AsyncRpcClientProperties.class).getServices().get("echo").getRefreshInterval())
+                    .isEqualTo(Duration.ofMillis(250));
+                AsyncRpcClient client = context.getBean(AsyncRpcClients.class).client("echo");
+                // the name was resolved by the client (to loopback addresses), not left to the connection
+                assertThat(client.endpoints()).isNotEmpty().allSatisfy((e) -> assertThat(e).doesNotStartWith("localhost"));
+                assertThat(context.getBean(Echo.class).echo("resolved")).isEqualTo("echo: resolved");
+            });
+    }
+
+    @Test
+    void aNonPositiveRefreshIntervalFailsNamingTheProperty() {
+        this.runner.withUserConfiguration(ImportEchoBoth.class)
+            .withPropertyValues("asyncrpc.client.services.echo.address=" + this.address, "asyncrpc.client.services.echo.refresh-interval=0s")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("asyncrpc.client.services.<name>.refresh-interval"));
+    }
+
+    @Test
     void basePackagesAreScannedForRemoteServiceInterfaces() {
         this.runner.withUserConfiguration(ScanEcho.class)
             .withPropertyValues("asyncrpc.client.services.echo.address=" + this.address)

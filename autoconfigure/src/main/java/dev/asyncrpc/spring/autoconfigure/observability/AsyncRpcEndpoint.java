@@ -75,8 +75,8 @@ public final class AsyncRpcEndpoint {
                 .limit(this.maxPendingCalls)
                 .map((call) -> new PendingCallDescriptor(call.service(), call.operation(), call.age().toMillis(), call.state()))
                 .toList();
-            clients.put(service, new ClientDescriptor(client.address(), ConnectionState.of(client).name(), client.connections(),
-                    client.pendingCalls(), pending));
+            clients.put(service, new ClientDescriptor(client.address(), client.endpoints(), ConnectionState.of(client).name(),
+                    client.connections(), client.pendingCalls(), pending));
         });
         return clients;
     }
@@ -123,13 +123,14 @@ public final class AsyncRpcEndpoint {
     /**
      * The client of one remote service.
      *
-     * @param address the target address
+     * @param address the target address, as configured
+     * @param endpoints the endpoints calls go to now (the entries of a list, or what a name resolved to)
      * @param connection {@code CONNECTED} (a connection is open or opening) or {@code IDLE} (the next call connects)
      * @param connections connections open or opening
      * @param pendingCalls calls issued and not completed (all of them, whatever {@code pending} lists)
      * @param pending the calls the connections hold, oldest first, at most {@code asyncrpc.endpoint.max-pending-calls}
      */
-    public record ClientDescriptor(String address, String connection, int connections, int pendingCalls,
+    public record ClientDescriptor(String address, List<String> endpoints, String connection, int connections, int pendingCalls,
             List<PendingCallDescriptor> pending) {
     }
 

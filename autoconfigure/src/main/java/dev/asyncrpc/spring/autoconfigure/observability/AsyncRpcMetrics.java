@@ -15,6 +15,7 @@ import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.CancelMode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -36,6 +37,8 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     static final String CLIENT_CONNECTIONS = "asyncrpc.client.connections";
 
     static final String CLIENT_CANCELS = "asyncrpc.client.cancels";
+
+    static final String CLIENT_RETRIES = "asyncrpc.client.retries";
 
     static final String SERVER_ACTIVE_CALLS = "asyncrpc.server.calls.active";
 
@@ -125,6 +128,13 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .register(registry);
         Gauge.builder(CLIENT_CONNECTIONS, () -> client(service, AsyncRpcClient::connections))
             .description("Connections of the client of a remote service, open or opening")
+            .tag("service", service)
+            .register(registry);
+        FunctionCounter.builder(CLIENT_RETRIES, this, (metrics) -> {
+            AsyncRpcClient c = metrics.clients.apply(service);
+            return (c != null) ? c.retriedCalls() : 0;
+        })
+            .description("Calls sent again after an attempt that provably did not run (refused as not dispatched, never written, or lost after a go-away)")
             .tag("service", service)
             .register(registry);
     }

@@ -63,6 +63,7 @@ class AsyncRpcEndpointAutoConfigurationTests {
                     List.of(new OperationDescriptor("greet", false), new OperationDescriptor("hold", true))));
             ClientDescriptor client = during.clients().get("metered");
             assertThat(client.address()).isEqualTo(server.address());
+            assertThat(client.endpoints()).containsExactly(server.address());
             assertThat(client.connection()).isEqualTo("CONNECTED");
             assertThat(client.pendingCalls()).isEqualTo(1);
             assertThat(client.pending()).singleElement().satisfies((call) -> {

@@ -131,6 +131,7 @@ class AsyncRpcMetricsAutoConfigurationTests {
             assertThat(registry.get("asyncrpc.server.requests.active").tags("method", "hold", "status", "UNKNOWN").longTaskTimer().activeTasks())
                 .isEqualTo(2);
             assertThat(gauge(registry, "asyncrpc.netty.direct.memory.used")).isPositive();
+            assertThat(registry.get("asyncrpc.client.retries").tag("service", "metered").functionCounter().count()).isZero();
             assertThat(registry.get("asyncrpc.netty.direct.memory.used").gauge().getId().getBaseUnit()).isEqualTo("bytes");
 
             endpoint.release("first");
