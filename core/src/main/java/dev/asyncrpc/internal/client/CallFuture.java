@@ -72,25 +72,35 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.deadlineNanos = deadlineNanos;
     }
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<CallFuture> ENDED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(CallFuture.class, "endedFlag");
+
+    private volatile int endedFlag;
+
+    /*
+     * The count and the observer are updated before the future completes, so that whoever sees the
+     * outcome also sees the metrics that include it.
+     */
+
     @Override
     public boolean complete(T value) {
-        if (super.complete(value)) {
-            ended(null);
-            return true;
+        if (!ENDED.compareAndSet(this, 0, 1)) {
+            return false;
         }
-        return false;
+        ended(null);
+        return super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        if (super.completeExceptionally(ex)) {
-            ended((ex instanceof RemoteCallException rce) ? rce.status() : Status.INTERNAL);
-            return true;
+        if (!ENDED.compareAndSet(this, 0, 1)) {
+            return false;
         }
-        return false;
+        ended((ex instanceof RemoteCallException rce) ? rce.status() : Status.INTERNAL);
+        return super.completeExceptionally(ex);
     }
 
-    /** The call ended with {@code status} ({@code null}: a value). Runs once. */
+    /** The call ended with {@code status} ({@code null}: a value). Runs once, before the future completes. */
     private void ended(Status status) {
         if (this.runtime == null) {
             return;
@@ -146,10 +156,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
             }
         }
         if (mode == CancelMode.ABORTIVE) {
-            if (!super.cancel(false)) {
+            if (!ENDED.compareAndSet(this, 0, 1)) {
                 return false;
             }
             ended(Status.CANCELLED);
+            super.cancel(false);
         }
         CallFuture<?> a = this.attempt;
         if (a != null) {
