@@ -1,6 +1,7 @@
 package dev.asyncrpc;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
@@ -44,6 +45,14 @@ public final class AsyncRpcClient implements AutoCloseable {
      */
     public <T> T proxy(Class<T> type) {
         return ClientProxy.create(type, this.binding, this.runtime);
+    }
+
+    /**
+     * The pipes of this client's calls that are open now: a read-only snapshot.
+     * @return one entry per open pipe end, by call id and pipe index
+     */
+    public List<PipeInfo> openPipes() {
+        return this.runtime.pipes().snapshot();
     }
 
     /**
@@ -112,6 +121,21 @@ public final class AsyncRpcClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
             }
             this.settings = this.settings.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /**
+         * The pipe window: how many bytes of one pipe's data a server may have sent before this client
+         * returns credit, which bounds the memory each pipe it receives can take. Elements may take up
+         * to half of it. Default 1 MiB.
+         * @param bytes the window
+         * @return this builder
+         */
+        public Builder pipeWindow(int bytes) {
+            if (bytes < Settings.MIN_FRAME_SIZE) {
+                throw new IllegalArgumentException("pipeWindow: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
+            }
+            this.settings = this.settings.withInitialPipeWindow(bytes);
             return this;
         }
 

@@ -11,6 +11,7 @@ import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
+import dev.asyncrpc.internal.pipe.PipeTable;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.FrameType;
@@ -40,6 +41,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     final Endpoint endpoint;
     private final EventLoop loop;
     private final WriteQueue writes;
+    private final PipeTable pipes;
 
     private volatile boolean closed;
     private volatile String closeReason;
@@ -60,6 +62,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.endpoint = endpoint;
         this.loop = loop;
         this.writes = new WriteQueue(loop, this);
+        this.pipes = new PipeTable(runtime.executor, runtime.pipeRegistry, runtime.settings, this.writes);
     }
 
     boolean isUsable() {
@@ -99,7 +102,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             discard(item);
             return;
         }
-        if (item instanceof CallFuture<?> call) {
+        if (item instanceof PipeTable.Task task) {
+            task.run();
+        }
+        else if (item instanceof CallFuture<?> call) {
             if (call.isDone()) {
                 call.releaseRequest(); // cancelled before it was sent: nothing goes on the wire
             }
@@ -166,6 +172,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
         this.calls.put(id, call);
         this.ctx.write(request, this.ctx.voidPromise());
+        if (call.pipes != null) {
+            this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
+        }
     }
 
     private void startWaiting() {
@@ -188,6 +197,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.pipes.context(ctx);
         ctx.writeAndFlush(Frames.hello(ctx.alloc(), FrameType.HELLO, Frames.VERSION, this.runtime.settings));
         long timeout = this.runtime.handshakeTimeout.toMillis();
         this.handshakeTimer = ctx.executor().schedule(() -> {
@@ -209,10 +219,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 case REPLY, ERROR -> {
                     CallFuture<?> call = this.calls.remove(frame.callId());
                     if (call != null) {
+                        if (call.pipes != null) {
+                            this.pipes.callEnded(call.id, frame);
+                        }
                         this.batch.add(call);
                         this.batch.add(frame);
                         owned = false;
                     }
+                }
+                case PIPE_DATA, PIPE_END, CREDIT -> {
+                    owned = false;
+                    this.pipes.onFrame(frame);
                 }
                 case HELLO_ACK -> onHelloAck(frame);
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
@@ -241,6 +258,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("server chose unsupported protocol version " + hello.version());
         }
         this.peer = hello.settings();
+        this.pipes.peer(this.peer);
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -257,6 +275,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatch(() -> complete(done));
         }
         ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        this.pipes.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -291,6 +315,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         List<Object> pending = this.batch;
         this.batch = new ArrayList<>();
+        this.pipes.closeAll(message);
         this.writes.discardAll();
         this.runtime.connectionClosed(this);
         if (failed.isEmpty() && pending.isEmpty()) {

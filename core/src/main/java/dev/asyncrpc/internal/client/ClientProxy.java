@@ -7,10 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.contract.OperationModel;
 import dev.asyncrpc.internal.contract.ServiceModel;
+import dev.asyncrpc.internal.pipe.CallPipes;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -49,16 +51,55 @@ public final class ClientProxy implements InvocationHandler {
         if (m == null) {
             return invokeLocal(proxy, method, args);
         }
-        ByteBuf request = m.encodeCall(this.runtime.alloc, (args != null) ? args : new Object[0]);
+        Object[] arguments = (args != null) ? args : new Object[0];
+        ByteBuf request = m.encodeCall(this.runtime.alloc, arguments);
         CallFuture<Object> call = new CallFuture<>(m, request);
-        this.binding.send(call);
+        if (m.pipes != null) {
+            bindPipes(m, call, arguments);
+        }
+        try {
+            this.binding.send(call);
+        }
+        catch (RemoteCallException ex) {
+            if (call.pipes != null) {
+                call.pipes.finish(ex);
+            }
+            throw ex;
+        }
         return switch (m.model.returnKind()) {
             case ASYNC_CALL -> new DefaultAsyncCall<>(call);
             case COMPLETABLE_FUTURE, COMPLETION_STAGE -> call;
             case MONO -> ReactorSupport.mono(call);
+            case FLUX -> ReactorSupport.flux(call, call.pipes.implicitOut());
             case VALUE -> await(call);
             case REPLY_HANDLE -> throw new IllegalStateException("unreachable: AsyncReply on a caller's interface");
         };
+    }
+
+    /** Bind the call's pipes; when the call ends, pipes that have not ended fail with its outcome. */
+    private void bindPipes(ClientMethod m, CallFuture<Object> call, Object[] arguments) {
+        CallPipes pipes;
+        try {
+            pipes = m.pipes.bindCaller(arguments, this.runtime.executor, this.runtime.pipeRegistry,
+                    () -> call.cancelCall(CancelMode.ABORTIVE));
+        }
+        catch (RuntimeException ex) {
+            call.releaseRequest();
+            throw ex;
+        }
+        call.pipes = pipes;
+        call.whenComplete((v, t) -> pipes.finish((t == null) ? null : asRemote(t)));
+    }
+
+    private static RemoteCallException asRemote(Throwable t) {
+        Throwable c = (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) ? t.getCause() : t;
+        if (c instanceof RemoteCallException rce) {
+            return rce;
+        }
+        if (c instanceof java.util.concurrent.CancellationException) {
+            return new RemoteCallException(Status.CANCELLED, "the caller cancelled the call");
+        }
+        return new RemoteCallException(Status.INTERNAL, String.valueOf(c));
     }
 
     private static Object await(CallFuture<Object> call) {

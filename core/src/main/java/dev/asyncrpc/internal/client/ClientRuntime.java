@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.internal.codec.Codecs;
+import dev.asyncrpc.internal.pipe.PipeRegistry;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.Transports;
@@ -30,6 +31,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final boolean ownsExecutor;
     final Codecs codecs;
     final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    final PipeRegistry pipeRegistry = new PipeRegistry();
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -43,6 +45,11 @@ public final class ClientRuntime implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.codecs = codecs;
         this.transports = new Transports("asyncrpc-client-io", ioThreads);
+    }
+
+    /** The open pipes of this client's calls. */
+    public PipeRegistry pipes() {
+        return this.pipeRegistry;
     }
 
     public boolean isClosed() {

@@ -11,6 +11,7 @@ import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
+import dev.asyncrpc.internal.pipe.CallPipes;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
@@ -37,6 +38,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
 
     /** The encoded reply frame, set once; the connection writes it on the loop. */
     ByteBuf response;
+
+    /** The implementer's pipe ends, or {@code null}; set on the loop before the call runs. */
+    CallPipes pipes;
 
     private volatile int done;
 
@@ -124,6 +128,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
             if (this.method.model.replyParameterIndex() >= 0) {
                 values[this.method.model.replyParameterIndex()] = this;
             }
+            if (this.pipes != null) {
+                this.pipes.fill(values);
+            }
             return values;
         }
         catch (IndexOutOfBoundsException ex) {
@@ -146,6 +153,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
 
     @Override
     public void complete(Object value) {
+        String pipeError = (this.pipes != null) ? this.pipes.disciplineError() : null;
+        if (pipeError != null) {
+            if (!fail(Status.PIPE_ERROR, pipeError)) {
+                throw new IllegalStateException("the reply of " + this.method.model.signature() + " was already sent");
+            }
+            throw new RemoteCallException(Status.PIPE_ERROR, pipeError);
+        }
         if (!reply(value)) {
             throw new IllegalStateException("the reply of " + this.method.model.signature() + " was already sent");
         }
@@ -166,6 +180,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
     // ---- replies ----
 
     boolean reply(Object value) {
+        String pipeError = (this.pipes != null) ? this.pipes.disciplineError() : null;
+        if (pipeError != null) {
+            return fail(Status.PIPE_ERROR, pipeError);
+        }
         if (!DONE.compareAndSet(this, 0, 1)) {
             return false;
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.pipe.PipeTable;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
@@ -32,6 +33,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final ServerRuntime runtime;
     private final Executor executor;
     private WriteQueue writes;
+    private PipeTable pipes;
     private ChannelHandlerContext ctx;
 
     // event loop only
@@ -59,6 +61,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
+        this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
+        this.pipes.context(ctx);
     }
 
     // ---- inbound (event loop) ----
@@ -74,7 +78,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             switch (frame.type()) {
                 case HELLO -> onHello(frame);
                 case CALL -> owned = !onCall(frame);
-                case CANCEL -> { } // handled by the call-control layer; ignored by servers that do not track cancels
+                case CANCEL -> onCancelPipes(frame); // the call-control layer handles the call itself
+                case PIPE_DATA, PIPE_END, CREDIT -> {
+                    owned = false;
+                    this.pipes.onFrame(frame);
+                }
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
                 case PONG -> { }
                 case GOAWAY -> ctx.close();
@@ -97,6 +105,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
         }
         this.helloDone = true;
+        this.pipes.peer(hello.settings());
         this.ctx.write(Frames.hello(this.ctx.alloc(), FrameType.HELLO_ACK, Frames.VERSION, this.runtime.settings()), this.ctx.voidPromise());
     }
 
@@ -151,6 +160,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p);
         this.calls.put(id, call);
+        attachPipes(call);
         if (method.isAsync()) {
             this.batch.add(call);
         }
@@ -158,6 +168,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             submit(call);
         }
         return true;
+    }
+
+    /** Make the implementer's pipe ends of a new call; pipe frames after the CALL find them (loop). */
+    private void attachPipes(ServerCallContext call) {
+        if (call.method.pipes != null) {
+            call.pipes = call.method.pipes.newImplementer(this.executor, this.runtime.pipes());
+            this.pipes.attach(call.id, call.pipes);
+        }
+    }
+
+    /** An abortive CANCEL fails the call's pipes, so that the implementation stops pushing and pulling. */
+    private void onCancelPipes(Frame frame) {
+        if (frame.payload().isReadable() && frame.payload().getUnsignedByte(frame.payload().readerIndex()) == 0) {
+            this.pipes.cancelled(frame.callId());
+        }
     }
 
     private void submit(ServerCallContext call) {
@@ -202,6 +227,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        this.pipes.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
         if (c instanceof ProtocolException || c instanceof IndexOutOfBoundsException) {
@@ -223,6 +254,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             call.discard();
         }
         this.calls.clear();
+        this.pipes.closeAll("connection to the client lost");
         this.writes.discardAll();
         ctx.fireChannelInactive();
     }
@@ -231,9 +263,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void drain(Object item) {
+        if (item instanceof PipeTable.Task task) {
+            task.run();
+            return;
+        }
         ServerCallContext call = (ServerCallContext) item;
+        if (call.pipes != null && call.pipes.holdReply(call.response, () -> drain(call))) {
+            return; // out-pipe data goes first: written when every out-pipe's end has been
+        }
         ByteBuf response = call.response;
         call.response = null;
+        if (call.pipes != null) {
+            this.pipes.replying(call.id, response);
+        }
         if (this.calls.remove(call.id) == null || !this.ctx.channel().isActive()) {
             response.release(); // the connection is gone: nobody to reply to
             return;
@@ -248,6 +290,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void discard(Object item) {
+        if (item instanceof PipeTable.Task) {
+            return;
+        }
         ServerCallContext call = (ServerCallContext) item;
         ByteBuf response = call.response;
         call.response = null;
