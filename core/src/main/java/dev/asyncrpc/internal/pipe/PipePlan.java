@@ -93,11 +93,13 @@ public final class PipePlan {
 
     private void bind(PipeEnd<?> end, int index, Executor executor, PipeRegistry registry, CallPipes owner, Runnable cancelCall) {
         PipeIdentity id = new PipeIdentity(this.model.fullName(), index);
+        java.lang.reflect.Type type = this.params[index].elementType();
+        boolean raw = type == byte[].class || type == java.nio.ByteBuffer.class;
         if (end.sender() != null) {
-            end.sender().bind(id, this.codecs[index], executor, owner, registry);
+            end.sender().bind(id, this.codecs[index], raw, executor, owner, registry);
         }
         else {
-            end.receiver().bind(id, this.codecs[index], executor, cancelCall, registry);
+            end.receiver().bind(id, this.codecs[index], raw, executor, cancelCall, registry);
         }
     }
 }

@@ -22,6 +22,7 @@ import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.PipeFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
 /**
  * The receiving side of one pipe end.
@@ -52,6 +53,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         final ByteBuf payload;
         final int size;
         int remaining;
+        /** For values: a heap copy of the elements, decoded from (consumer only). */
+        ByteBuf heap;
 
         Chunk(ByteBuf payload, int count, int size) {
             this.payload = payload;
@@ -64,6 +67,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private final ReentrantLock consumer = new ReentrantLock();
 
     private volatile ValueCodec codec;
+    private volatile boolean raw;
     private volatile Executor executor;
     private volatile PipeIdentity identity;
     private volatile PipeRegistry registry;
@@ -105,7 +109,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
      *        cancels the call), or {@code null}
      * @throws IllegalStateException if the end was bound before
      */
-    void bind(PipeIdentity identity, ValueCodec codec, Executor executor, Runnable onAbandon, PipeRegistry registry) {
+    void bind(PipeIdentity identity, ValueCodec codec, boolean raw, Executor executor, Runnable onAbandon, PipeRegistry registry) {
         synchronized (this) {
             if (this.identity != null) {
                 throw new IllegalStateException("this " + this.pipe.kind() + " was already passed to a call (" + this.identity.operation()
@@ -113,6 +117,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             }
             this.identity = identity;
             this.codec = codec;
+            this.raw = raw;
             this.executor = executor;
             this.onAbandon = onAbandon;
             this.registry = registry;
@@ -276,9 +281,19 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             }
             try {
                 ValueCodec vc = this.codec;
+                ByteBuf src = c.payload;
+                if (!this.raw) {
+                    // values decode fastest from an array; copy the frame's elements once
+                    if (c.heap == null) {
+                        byte[] copy = new byte[c.payload.readableBytes()];
+                        c.payload.getBytes(c.payload.readerIndex(), copy);
+                        c.heap = Unpooled.wrappedBuffer(copy);
+                    }
+                    src = c.heap;
+                }
                 for (int k = 0; k < n; k++) {
-                    int length = c.payload.readInt();
-                    ByteBuf element = c.payload.readSlice(length);
+                    int length = src.readInt();
+                    ByteBuf element = src.readSlice(length);
                     @SuppressWarnings("unchecked")
                     T value = (T) vc.decode(element);
                     c.remaining--;

@@ -21,6 +21,8 @@ import dev.asyncrpc.internal.protocol.PipeFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 
 /**
  * The sending side of one pipe end.
@@ -75,6 +77,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
     // set once when bound to a call (before attach), read by producers
     private volatile ValueCodec codec;
+    private volatile boolean raw;
     private volatile Executor executor;
     private volatile PipeIdentity identity;
     private volatile CallPipes owner;
@@ -121,7 +124,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
      * implementer's side). Subscribes to the source publisher, if any.
      * @throws IllegalStateException if the end was bound before
      */
-    void bind(PipeIdentity identity, ValueCodec codec, Executor executor, CallPipes owner, PipeRegistry registry) {
+    void bind(PipeIdentity identity, ValueCodec codec, boolean raw, Executor executor, CallPipes owner, PipeRegistry registry) {
         synchronized (this) {
             if (this.identity != null) {
                 throw new IllegalStateException("this " + this.end.kind() + " was already passed to a call (" + this.identity.operation()
@@ -129,6 +132,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             }
             this.identity = identity;
             this.codec = codec;
+            this.raw = raw;
             this.executor = executor;
             this.owner = owner;
             this.registry = registry;
@@ -310,11 +314,89 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
     /**
      * Encode elements into PIPE_DATA frames of at most {@link #frameCap} payload bytes, cutting at
-     * about {@link #softTarget}. Producer lock held; attached.
+     * about {@link #softTarget}. Raw elements ({@code byte[]}, {@code ByteBuffer}) are copied
+     * straight into the frame; others are encoded into a heap scratch buffer first and copied into
+     * frames in one piece each. Producer lock held; attached.
      * @return new frames owned by the caller
      * @throws RemoteCallException if an element cannot be encoded or is too large
      */
     private List<Chunk> encode(List<?> elements) {
+        return this.raw ? encodeRaw(elements) : encodeValues(elements);
+    }
+
+    /** Scratch space for encoding values; producer lock held. Not pooled, not reference-tracked. */
+    private ByteBuf scratch;
+
+    private List<Chunk> encodeValues(List<?> elements) {
+        ValueCodec c = this.codec;
+        int index = this.identity.index();
+        int cap;
+        int soft;
+        synchronized (this) {
+            cap = this.frameCap;
+            soft = this.softTarget;
+        }
+        ByteBuf s = this.scratch;
+        if (s == null) {
+            s = new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 4096, Integer.MAX_VALUE);
+        }
+        s.clear();
+        int n = elements.size();
+        int[] ends = new int[n];
+        for (int i = 0; i < n; i++) {
+            int at = s.writerIndex();
+            s.writeInt(0);
+            try {
+                c.encode(elements.get(i), s);
+            }
+            catch (CodecException | ClassCastException ex) {
+                throw new RemoteCallException(Status.INVALID_ARGUMENT, "cannot encode an element of " + this.end.describe() + ": "
+                        + ex.getMessage(), Map.of(), ex);
+            }
+            int length = s.writerIndex() - at - 4;
+            s.setInt(at, length);
+            if (PipeFrames.DATA_HEADER + 4 + length > cap) {
+                throw tooLarge(length, cap);
+            }
+            ends[i] = s.writerIndex();
+        }
+        this.scratch = (s.capacity() <= 1024 * 1024) ? s : null;
+        List<Chunk> out = new ArrayList<>(1);
+        try {
+            int from = 0;
+            int first = 0;
+            for (int i = 0; i < n; i++) {
+                if (PipeFrames.DATA_HEADER + ends[i] - from > cap) {
+                    out.add(frameOf(s, index, from, ends[i - 1], i - first));
+                    from = ends[i - 1];
+                    first = i;
+                }
+                if (PipeFrames.DATA_HEADER + ends[i] - from >= soft || i + 1 - first == PipeFrames.MAX_COUNT) {
+                    out.add(frameOf(s, index, from, ends[i], i + 1 - first));
+                    from = ends[i];
+                    first = i + 1;
+                }
+            }
+            if (first < n) {
+                out.add(frameOf(s, index, from, ends[n - 1], n - first));
+            }
+            return out;
+        }
+        catch (RuntimeException ex) {
+            for (Chunk ch : out) {
+                ch.frame.release();
+            }
+            throw ex;
+        }
+    }
+
+    private static Chunk frameOf(ByteBuf scratch, int index, int from, int to, int count) {
+        ByteBuf frame = PipeFrames.startData(ALLOC, index, to - from);
+        frame.writeBytes(scratch, from, to - from);
+        return seal(frame, count);
+    }
+
+    private List<Chunk> encodeRaw(List<?> elements) {
         ValueCodec c = this.codec;
         int index = this.identity.index();
         int cap;
@@ -629,8 +711,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 return;
             }
             if (this.state == ABORTED) {
-                this.state = FAILED;
-                this.abortPending = false;
+                this.abortPending = false; // the call is over: the abort need not be sent
                 return;
             }
             this.state = FAILED;

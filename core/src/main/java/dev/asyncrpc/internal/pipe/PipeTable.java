@@ -197,13 +197,14 @@ public final class PipeTable {
 
     /** Check that {@code count} length-prefixed elements fill the rest of the payload exactly. */
     private static void checkElements(ByteBuf p, int count) {
-        int at = p.readerIndex();
-        int end = p.writerIndex();
+        java.nio.ByteBuffer b = p.nioBuffer(p.readerIndex(), p.readableBytes()); // one view, not a buffer call per element
+        int at = 0;
+        int end = b.limit();
         for (int i = 0; i < count; i++) {
             if (end - at < 4) {
                 throw new ProtocolException("PIPE_DATA announces " + count + " elements but holds " + i);
             }
-            int length = p.getInt(at);
+            int length = b.getInt(at);
             if (length < 0 || length > end - at - 4) {
                 throw new ProtocolException("PIPE_DATA element " + i + " has a bad length " + length);
             }
