@@ -111,6 +111,10 @@ public final class ClientProxy implements InvocationHandler {
             Thread.currentThread().interrupt();
             throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + call.method.model.signature(), Map.of(), ex);
         }
+        catch (java.util.concurrent.CancellationException ex) {
+            // a plain call is cancelled only through its pipes (a cancelled out-pipe subscription)
+            throw new RemoteCallException(Status.CANCELLED, call.method.model.signature() + " was cancelled by the caller", Map.of(), ex);
+        }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof RemoteCallException rce) {
                 // a fresh exception, so that the stack trace shows the caller

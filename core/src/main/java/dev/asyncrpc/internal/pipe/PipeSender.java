@@ -58,7 +58,10 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         final ByteBuf frame;
         final int size;
         final int elements;
-        CompletableFuture<Void> stage;
+        /** Stages that complete when this chunk is written, or {@code null}. */
+        List<CompletableFuture<Void>> stages;
+        /** For the end: abort with this after the data instead of closing, or {@code null}. */
+        RemoteCallException abort;
 
         Chunk(ByteBuf frame, int size, int elements) {
             this.frame = frame;
@@ -67,9 +70,27 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    /** A push (or the close) waiting to be encoded; holds references to the elements only. */
-    private record Deferred(List<?> elements, CompletableFuture<Void> stage, boolean end) {
+    /**
+     * Pushes (or the close) waiting to be encoded; holds references to the elements only. Small
+     * pushes made while the event loop is busy are merged into one, so that they share frames.
+     */
+    private static final class Deferred {
+        final List<Object> elements;
+        final List<CompletableFuture<Void>> stages = new ArrayList<>(1);
+        final boolean end;
+        RemoteCallException abort;
+
+        Deferred(List<?> elements, CompletableFuture<Void> stage, boolean end) {
+            this.elements = new ArrayList<>(elements);
+            this.end = end;
+            if (stage != null) {
+                this.stages.add(stage);
+            }
+        }
     }
+
+    /** The most elements merged into one deferred push. */
+    private static final int MERGE_LIMIT = 4096;
 
     private final PipeEnd<T> end;
     private final Flow.Publisher<? extends T> source;
@@ -182,24 +203,47 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 throw new NullPointerException("pipe elements must not be null");
             }
         }
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        synchronized (this) {
+            checkPushable("push");
+        }
+        return push(elements, stage);
+    }
+
+    /**
+     * Encode and queue {@code elements} now if they fit, else hold them (merged with earlier small
+     * pushes while the loop is busy writing). {@code stage} may be {@code null} (a subscriber's element).
+     */
+    private CompletionStage<Void> push(List<?> elements, CompletableFuture<Void> stage) {
         this.producer.lock();
         try {
-            CompletableFuture<Void> stage = new CompletableFuture<>();
             synchronized (this) {
-                checkPushable("push");
                 if (this.state == FAILED) {
                     return CompletableFuture.failedFuture(copy(this.failure));
+                }
+                if (this.state != OPEN) {
+                    return CompletableFuture.failedFuture(new RemoteCallException(Status.CANCELLED, this.end.describe() + " has ended"));
                 }
                 if (elements.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
                 }
-                if (this.table == null || !this.deferred.isEmpty() || this.queuedBytes >= this.bound) {
-                    this.deferred.add(new Deferred(new ArrayList<>(elements), stage, false));
-                    return stage;
+                boolean busy = !this.raw && !this.queue.isEmpty();
+                if (this.table == null || !this.deferred.isEmpty() || this.queuedBytes >= this.bound || busy) {
+                    Deferred last = this.deferred.peekLast();
+                    if (!this.raw && last != null && !last.end && last.elements.size() + elements.size() <= MERGE_LIMIT) {
+                        last.elements.addAll(elements);
+                        if (stage != null) {
+                            last.stages.add(stage);
+                        }
+                    }
+                    else {
+                        this.deferred.add(new Deferred(elements, stage, false));
+                    }
+                    return (stage != null) ? stage : CompletableFuture.completedFuture(null);
                 }
             }
-            encodeAndQueue(elements, stage);
-            return stage;
+            encodeAndQueue(elements, (stage != null) ? List.of(stage) : null);
+            return (stage != null) ? stage : CompletableFuture.completedFuture(null);
         }
         finally {
             this.producer.unlock();
@@ -216,26 +260,39 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     }
 
     CompletionStage<Void> close() {
+        synchronized (this) {
+            if (this.state == ABORTED) {
+                throw new IllegalStateException("close after abort on " + this.end.describe());
+            }
+        }
+        return end(null);
+    }
+
+    /**
+     * End the pipe after the data already pushed: closed, or (for a failed upstream publisher)
+     * aborted with {@code abort} once its earlier elements have been sent.
+     */
+    private CompletionStage<Void> end(RemoteCallException abort) {
         this.producer.lock();
         try {
             synchronized (this) {
-                if (this.state == ABORTED) {
-                    throw new IllegalStateException("close after abort on " + this.end.describe());
-                }
                 if (this.closeStage != null) {
                     return this.closeStage;
                 }
-                if (this.state == FAILED) {
+                if (this.state == FAILED || this.state == ABORTED) {
                     return CompletableFuture.failedFuture(copy(this.failure));
                 }
                 this.closeStage = new CompletableFuture<>();
                 this.state = CLOSING;
                 if (this.table == null || !this.deferred.isEmpty()) {
-                    this.deferred.add(new Deferred(List.of(), this.closeStage, true));
+                    Deferred d = new Deferred(List.of(), this.closeStage, true);
+                    d.abort = abort;
+                    this.deferred.add(d);
                 }
                 else {
                     Chunk c = new Chunk(null, 0, 0);
-                    c.stage = this.closeStage;
+                    c.stages = List.of(this.closeStage);
+                    c.abort = abort;
                     this.queue.add(c);
                     scheduleFlushLocked();
                 }
@@ -283,23 +340,31 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     }
 
     /** Encode {@code elements} into frames and queue them (producer lock held). */
-    private void encodeAndQueue(List<?> elements, CompletableFuture<Void> stage) {
+    private void encodeAndQueue(List<?> elements, List<CompletableFuture<Void>> stages) {
         List<Chunk> chunks;
         try {
             chunks = encode(elements);
         }
         catch (RemoteCallException ex) {
-            stage.completeExceptionally(ex);
+            if (stages != null) {
+                for (CompletableFuture<Void> f : stages) {
+                    f.completeExceptionally(ex);
+                }
+            }
             return;
         }
-        chunks.get(chunks.size() - 1).stage = stage;
+        chunks.get(chunks.size() - 1).stages = stages;
         synchronized (this) {
             if (this.state == FAILED || this.state == ABORTED) {
                 for (Chunk c : chunks) {
                     c.frame.release();
                 }
                 RemoteCallException f = this.failure;
-                stage.completeExceptionally(f != null ? copy(f) : new RemoteCallException(Status.CANCELLED, "pipe ended"));
+                if (stages != null) {
+                    for (CompletableFuture<Void> st : stages) {
+                        st.completeExceptionally(f != null ? copy(f) : new RemoteCallException(Status.CANCELLED, "pipe ended"));
+                    }
+                }
                 return;
             }
             for (Chunk c : chunks) {
@@ -503,15 +568,16 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                         this.refillScheduled = false;
                         break;
                     }
-                    if (d.end()) {
+                    if (d.end) {
                         Chunk c = new Chunk(null, 0, 0);
-                        c.stage = d.stage();
+                        c.stages = d.stages;
+                        c.abort = d.abort;
                         this.queue.add(c);
                         scheduleFlushLocked();
                         continue;
                     }
                 }
-                encodeAndQueue(d.elements(), d.stage());
+                encodeAndQueue(d.elements, d.stages.isEmpty() ? null : d.stages);
             }
         }
         finally {
@@ -547,12 +613,18 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 return; // the pipe ended: late elements are dropped
             }
         }
-        push(List.of(item));
+        push(List.of(item), null);
         requestMore();
     }
 
     void onError(Throwable t) {
-        abort(t);
+        synchronized (this) {
+            this.upstream = null;
+            if (this.state != OPEN) {
+                return;
+            }
+        }
+        end(toRemote(t)); // the elements the publisher sent before failing still go first
     }
 
     void onComplete() {
@@ -622,9 +694,10 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                     while ((c = this.queue.peek()) != null) {
                         if (c.frame == null) {
                             this.queue.poll();
-                            this.table.write(PipeFrames.end(ALLOC, this.callId, this.identity.index()));
+                            this.table.write((c.abort == null) ? PipeFrames.end(ALLOC, this.callId, this.identity.index())
+                                    : PipeFrames.abort(ALLOC, this.callId, this.identity.index(), c.abort.status(), c.abort.description()));
                             this.state = ENDED;
-                            done = add(done, c.stage);
+                            done = add(done, c.stages);
                             ended = true;
                             break;
                         }
@@ -645,8 +718,8 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                         this.elementsSent += c.elements;
                         c.frame.setInt(c.frame.readerIndex() + Frames.CALL_ID_OFFSET, this.callId);
                         this.table.write(c.frame);
-                        if (c.stage != null) {
-                            done = add(done, c.stage);
+                        if (c.stages != null) {
+                            done = add(done, c.stages);
                         }
                     }
                     if (this.stallStart != 0 && (c == null || c.frame == null || c.size <= this.credit)) {
@@ -683,9 +756,9 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    private static List<CompletableFuture<Void>> add(List<CompletableFuture<Void>> list, CompletableFuture<Void> f) {
+    private static List<CompletableFuture<Void>> add(List<CompletableFuture<Void>> list, List<CompletableFuture<Void>> stages) {
         List<CompletableFuture<Void>> l = (list != null) ? list : new ArrayList<>(4);
-        l.add(f);
+        l.addAll(stages);
         return l;
     }
 
@@ -743,14 +816,14 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             if (c.frame != null) {
                 c.frame.release();
             }
-            if (c.stage != null) {
-                stages.add(c.stage);
+            if (c.stages != null) {
+                stages.addAll(c.stages);
             }
         }
         this.queuedBytes = 0;
         Deferred d;
         while ((d = this.deferred.poll()) != null) {
-            stages.add(d.stage());
+            stages.addAll(d.stages);
         }
         if (this.stallStart != 0) {
             this.stalledNanos += System.nanoTime() - this.stallStart;
