@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 
 import dev.asyncrpc.internal.Threads;
 import dev.asyncrpc.internal.client.ClientBinding;
+import dev.asyncrpc.internal.client.ClientDefaults;
 import dev.asyncrpc.internal.client.ClientProxy;
 import dev.asyncrpc.internal.client.ClientRuntime;
 import dev.asyncrpc.internal.codec.Codecs;
@@ -44,7 +45,19 @@ public final class AsyncRpcClient implements AutoCloseable {
      * @throws IllegalArgumentException if the interface is not a valid contract, naming the fix
      */
     public <T> T proxy(Class<T> type) {
-        return ClientProxy.create(type, this.binding, this.runtime);
+        return proxy(type, CallOptions.DEFAULT);
+    }
+
+    /**
+     * A proxy whose calls use {@code options} (below each operation's {@link AsyncRemote} settings).
+     * @param <T> the interface type
+     * @param type an interface annotated {@link RemoteService}
+     * @param options the call options
+     * @return the proxy, thread-safe
+     * @throws IllegalArgumentException if the interface is not a valid contract, naming the fix
+     */
+    public <T> T proxy(Class<T> type, CallOptions options) {
+        return ClientProxy.create(type, this.binding, this.runtime, Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -63,6 +76,22 @@ public final class AsyncRpcClient implements AutoCloseable {
         return this.binding.endpoint().toString();
     }
 
+    /**
+     * Calls issued through this client that have not completed yet.
+     * @return the count
+     */
+    public int pendingCalls() {
+        return this.runtime.pendingCalls();
+    }
+
+    /**
+     * Connections open or opening.
+     * @return the count
+     */
+    public int connections() {
+        return this.runtime.connectionCount();
+    }
+
     @Override
     public void close() {
         this.runtime.close();
@@ -77,8 +106,56 @@ public final class AsyncRpcClient implements AutoCloseable {
         private Settings settings = Settings.DEFAULTS;
         private ExecutorService executor;
         private int ioThreads = 1;
+        private Duration timeout;
+        private Ordering ordering = Ordering.CAUSAL;
+        private javax.net.ssl.SSLContext sslContext;
+        private CallObserver observer = CallObserver.NONE;
+
+        /**
+         * Observe every call and connection (metrics, tracing); an observer may add metadata to calls.
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
 
         private Builder() {
+        }
+
+        /**
+         * Call over TLS with {@code context}: its trust managers check the server's certificate, which
+         * must name the host dialled; its key managers, if any, give the client's certificate.
+         * @param context the TLS context, or {@code null} for plaintext
+         * @return this builder
+         */
+        public Builder tls(javax.net.ssl.SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * The time every call may take unless its proxy or operation says otherwise; expiry fails
+         * the call with {@link Status#DEADLINE_EXCEEDED} and tells the server. Default: none, as in
+         * Microsoft RPC (a call waits until it completes, is cancelled, or its connection fails).
+         * @param timeout the timeout, or {@code null} for none
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = (timeout != null) ? positive(timeout, "timeout") : null;
+            return this;
+        }
+
+        /**
+         * Dispatch ordering of calls made through this client from one thread. Default
+         * {@link Ordering#CAUSAL}.
+         * @param ordering the ordering
+         * @return this builder
+         */
+        public Builder ordering(Ordering ordering) {
+            this.ordering = Objects.requireNonNull(ordering, "ordering");
+            return this;
         }
 
         /**
@@ -181,8 +258,9 @@ public final class AsyncRpcClient implements AutoCloseable {
             }
             boolean owns = this.executor == null;
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
-            ClientRuntime runtime = new ClientRuntime(this.settings, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs());
+            ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
+            ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
+                    exec, owns, new Codecs(), this.sslContext, this.observer);
             return new AsyncRpcClient(runtime, new ClientBinding(runtime, this.endpoint));
         }
     }

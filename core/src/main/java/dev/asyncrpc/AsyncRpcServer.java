@@ -82,6 +82,43 @@ public final class AsyncRpcServer implements AutoCloseable {
         return this.runtime.pipes().snapshot();
     }
 
+    /**
+     * Graceful drain: stop accepting connections, send GOAWAY to every client (calls they send
+     * afterwards are refused with {@link Status#NOT_DISPATCHED}, safe to retry elsewhere), let calls
+     * in progress finish within {@code grace}, then close.
+     * @param grace how long calls in progress may take to finish
+     * @return the number of calls that had not finished when the grace period ended
+     */
+    public int shutdown(java.time.Duration grace) {
+        return this.runtime.shutdown(grace);
+    }
+
+    /**
+     * Calls in progress on all connections.
+     * @return the count
+     */
+    public int activeCalls() {
+        return this.runtime.activeCalls();
+    }
+
+    /**
+     * Connections open.
+     * @return the count
+     */
+    public int connections() {
+        return this.runtime.connectionCount();
+    }
+
+    /** Who must present a certificate to a TLS server. */
+    public enum ClientAuth {
+        /** Clients are not asked for a certificate. */
+        NONE,
+        /** Clients are asked; those without one are still accepted. */
+        WANT,
+        /** Clients must present a trusted certificate. */
+        NEED
+    }
+
     /** Stop at once: close the listener and every connection (their pending calls fail with UNAVAILABLE). */
     @Override
     public void close() {
@@ -99,8 +136,33 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ExecutorService executor;
         private int workerThreads = 64;
         private int ioThreads;
+        private javax.net.ssl.SSLContext sslContext;
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private CallObserver observer = CallObserver.NONE;
+
+        /**
+         * Observe every call and connection (metrics, tracing).
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
 
         private Builder() {
+        }
+
+        /**
+         * Serve over TLS with {@code context} (its key managers hold the server's certificate).
+         * @param context the TLS context, or {@code null} for plaintext
+         * @param clientAuth whether clients must present a certificate trusted by the context's trust managers
+         * @return this builder
+         */
+        public Builder tls(javax.net.ssl.SSLContext context, ClientAuth clientAuth) {
+            this.sslContext = context;
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
         }
 
         /**
@@ -244,7 +306,12 @@ public final class AsyncRpcServer implements AutoCloseable {
                     : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
             boolean owns = this.executor == null;
             ExecutorService exec = owns ? Threads.pool("asyncrpc-worker", this.workerThreads) : this.executor;
-            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads);
+            io.netty.handler.ssl.ClientAuth auth = switch (this.clientAuth) {
+                case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
+                case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
+                case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
+            };
+            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
             return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList());
         }
     }

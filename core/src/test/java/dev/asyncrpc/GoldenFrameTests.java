@@ -44,17 +44,35 @@ class GoldenFrameTests {
     /** A void operation's reply: flag NULL, empty payload. */
     static final String REPLY_VOID = "00000006 11 01 00000001";
 
+    /** calc/add(1, 2) with causal ordering (flag 0x02) and a 5 s deadline (flag 0x01); the key is the thread's. */
+    static final String CALL_ADD_CAUSAL_DEADLINE_PREFIX = "00000023 10 03 00000001 0008 63616c632f616464";
+
     @Test
     void plainAndAsyncStubsSendIdenticalCallFrames() throws Exception {
-        byte[] plain = captureCall(client -> client.proxy(Calc.class).add(1, 2));
-        byte[] async = captureCall(client -> client.proxy(CalcAsync.class).add(1, 2).join());
+        byte[] plain = captureCall(Ordering.NONCAUSAL, client -> client.proxy(Calc.class).add(1, 2));
+        byte[] async = captureCall(Ordering.NONCAUSAL, client -> client.proxy(CalcAsync.class).add(1, 2).join());
         assertThat(hex(plain)).isEqualTo(hex(hex(CALL_ADD)));
         assertThat(hex(async)).isEqualTo(hex(plain));
     }
 
     @Test
+    void causalCallsFromOneThreadCarryTheSameKeyWhateverTheStub() throws Exception {
+        CallOptions options = CallOptions.DEFAULT.withTimeout(java.time.Duration.ofSeconds(5));
+        byte[] plain = captureCall(Ordering.CAUSAL, client -> client.proxy(Calc.class, options).add(1, 2));
+        byte[] async = captureCall(Ordering.CAUSAL, client -> client.proxy(CalcAsync.class, options).add(1, 2).join());
+        assertThat(hex(plain)).startsWith(hex(hex(CALL_ADD_CAUSAL_DEADLINE_PREFIX)));
+        long timeoutMillis = java.nio.ByteBuffer.wrap(plain, 20, 4).getInt() & 0xFFFFFFFFL;
+        assertThat(timeoutMillis).isBetween(4_000L, 5_000L);
+        long id = Thread.currentThread().getId();
+        assertThat(java.nio.ByteBuffer.wrap(plain, 24, 4).getInt()).isEqualTo((int) (id ^ (id >>> 32)));
+        // the same bytes but for the time left, which is measured when each frame is sent
+        assertThat(hex(java.util.Arrays.copyOfRange(async, 24, async.length))).isEqualTo(hex(java.util.Arrays.copyOfRange(plain, 24, plain.length)));
+        assertThat(hex(java.util.Arrays.copyOfRange(async, 0, 20))).isEqualTo(hex(java.util.Arrays.copyOfRange(plain, 0, 20)));
+    }
+
+    @Test
     void nullArgumentsHaveTheNullLength() throws Exception {
-        byte[] plain = captureCall(client -> {
+        byte[] plain = captureCall(Ordering.NONCAUSAL, client -> {
             client.proxy(Calc.class).touch(null);
             return null;
         });
@@ -95,7 +113,7 @@ class GoldenFrameTests {
     }
 
     /** Run {@code action} against a hand-written server that records the first CALL and answers it. */
-    private static byte[] captureCall(ClientAction action) throws Exception {
+    private static byte[] captureCall(Ordering ordering, ClientAction action) throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<byte[]> captured = CompletableFuture.supplyAsync(() -> {
                 try (RawConnection raw = new RawConnection(listener.accept())) {
@@ -110,7 +128,7 @@ class GoldenFrameTests {
                     throw new IllegalStateException(ex);
                 }
             });
-            try (AsyncRpcClient client = AsyncRpcClient.builder().address("127.0.0.1:" + listener.getLocalPort()).build()) {
+            try (AsyncRpcClient client = AsyncRpcClient.builder().address("127.0.0.1:" + listener.getLocalPort()).ordering(ordering).build()) {
                 action.run(client);
             }
             return captured.get();

@@ -159,6 +159,20 @@ public final class IntMap<V> {
         return out;
     }
 
+    /** Remove every entry whose value matches. */
+    @SuppressWarnings("unchecked")
+    public void removeIf(java.util.function.Predicate<? super V> filter) {
+        List<Integer> doomed = new ArrayList<>();
+        for (int i = 0; i < this.keys.length; i++) {
+            if (this.keys[i] != 0 && filter.test((V) this.values[i])) {
+                doomed.add(this.keys[i]);
+            }
+        }
+        for (int key : doomed) {
+            remove(key);
+        }
+    }
+
     public void clear() {
         Arrays.fill(this.keys, 0);
         Arrays.fill(this.values, null);

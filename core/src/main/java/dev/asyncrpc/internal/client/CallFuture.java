@@ -32,9 +32,54 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** The call's pipes, or {@code null}; set before the call is queued. */
     dev.asyncrpc.internal.pipe.CallPipes pipes;
 
-    CallFuture(ClientMethod method, ByteBuf request) {
+    /** {@code System.nanoTime()} when the caller stops waiting, or 0. */
+    final long deadlineNanos;
+
+    /** The deadline timer (loop). */
+    java.util.concurrent.ScheduledFuture<?> timer;
+
+    private final ClientRuntime runtime;
+    private final Object observation;
+
+    CallFuture(ClientMethod method, ByteBuf request, ClientRuntime runtime, Object observation) {
         this.method = method;
         this.request = request;
+        this.runtime = runtime;
+        this.observation = observation;
+        this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
+        runtime.pending.incrementAndGet();
+    }
+
+    @Override
+    public boolean complete(T value) {
+        if (super.complete(value)) {
+            ended(null);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        if (super.completeExceptionally(ex)) {
+            ended((ex instanceof RemoteCallException rce) ? rce.status() : Status.INTERNAL);
+            return true;
+        }
+        return false;
+    }
+
+    /** The call ended with {@code status} ({@code null}: a value). Runs once. */
+    private void ended(Status status) {
+        this.runtime.pending.decrementAndGet();
+        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        if (observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                observer.onEnd(this.method.info, this.observation, status);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(CallFuture.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onEnd failed", ex);
+            }
+        }
     }
 
     /** Take the request frame; ownership passes to the caller (loop). */
@@ -65,10 +110,20 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return false;
         }
+        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        if (observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                observer.onCancel(this.method.info, mode);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(CallFuture.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onCancel failed", ex);
+            }
+        }
         if (mode == CancelMode.ABORTIVE) {
             if (!super.cancel(false)) {
                 return false;
             }
+            ended(Status.CANCELLED);
         }
         ClientConnection c = this.connection;
         if (c != null) {

@@ -123,7 +123,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 this.ctx.write(Frames.cancel(this.ctx.alloc(), call.id, cr.mode() == CancelMode.ABORTIVE ? 0 : 1), this.ctx.voidPromise());
             }
             else if (call.id == 0 && this.waiting.remove(call)) {
+                // never sent: the server cannot decide, so the cancel ends the call here
                 call.releaseRequest();
+                completeLater(call, Status.CANCELLED, "cancelled before it was sent");
             }
         }
         else if (item instanceof ByteBuf buf) {
@@ -168,6 +170,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     + this.peer.maxFrameSize() + " bytes");
             return;
         }
+        if (call.deadlineNanos != 0) {
+            long remaining = call.deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                request.release();
+                completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
+                return;
+            }
+            long millis = Math.min(0xFFFF_FFFFL, (remaining + 999_999) / 1_000_000);
+            request.setInt(request.readerIndex() + call.method.timeoutOffset(), (int) millis);
+            call.timer = this.ctx.executor().schedule(() -> expire(call), remaining, TimeUnit.NANOSECONDS);
+        }
         call.id = id;
         request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
         this.calls.put(id, call);
@@ -175,6 +188,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (call.pipes != null) {
             this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
         }
+    }
+
+    /** The call's deadline passed (loop): tell the server, fail the call. The entry stays until the server answers. */
+    private void expire(CallFuture<?> call) {
+        if (this.calls.get(call.id) != call || call.isDone()) {
+            return;
+        }
+        this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
+        completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
+    }
+
+    private static String deadlineMessage(CallFuture<?> call) {
+        return "deadline of " + java.time.Duration.ofNanos(call.method.timeoutNanos) + " passed for " + call.method.model.signature();
     }
 
     private void startWaiting() {
@@ -222,6 +248,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                         if (call.pipes != null) {
                             this.pipes.callEnded(call.id, frame);
                         }
+                        if (call.timer != null) {
+                            call.timer.cancel(false);
+                        }
                         this.batch.add(call);
                         this.batch.add(frame);
                         owned = false;
@@ -238,6 +267,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
                     this.goingAway = true;
                     this.closeReason = this.endpoint + " is going away: " + body.message();
+                    observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString()));
                 }
                 default -> throw new ProtocolException("unexpected " + frame.type() + " frame from the server");
             }
@@ -259,6 +289,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         this.peer = hello.settings();
         this.pipes.peer(this.peer);
+        observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -284,8 +315,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
+            this.closeReason = "TLS handshake with " + this.endpoint + " failed: " + describe(hs.cause());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+        if (c instanceof javax.net.ssl.SSLException && this.closeReason == null) {
+            this.closeReason = "TLS with " + this.endpoint + " failed: " + describe(c);
+        }
         if (c instanceof ProtocolException) {
             this.closeReason = "protocol error from " + this.endpoint + ": " + c.getMessage();
             ctx.writeAndFlush(Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()))
@@ -301,12 +343,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private void onClosed() {
         this.closed = true;
+        if (this.peer != null) {
+            observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), false));
+        }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
         String message = closeMessage();
         List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
         failed.addAll(this.calls.values());
+        for (CallFuture<?> call : failed) {
+            if (call.timer != null) {
+                call.timer.cancel(false);
+            }
+        }
         this.calls.clear();
         CallFuture<?> w;
         while ((w = this.waiting.poll()) != null) {
@@ -329,9 +379,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         });
     }
 
+    private void observe(java.util.function.Consumer<dev.asyncrpc.CallObserver> event) {
+        if (this.runtime.observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                event.accept(this.runtime.observer);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.WARNING, "CallObserver failed", ex);
+            }
+        }
+    }
+
     private String closeMessage() {
         String reason = this.closeReason;
-        return (reason != null) ? reason : "connection to " + this.endpoint + " closed";
+        if (reason != null) {
+            return reason;
+        }
+        return (this.peer == null)
+                ? "connection to " + this.endpoint + " closed during the handshake (is it an asyncrpc server, and do both sides agree on TLS?)"
+                : "connection to " + this.endpoint + " closed";
     }
 
     private void completeLater(CallFuture<?> call, Status status, String message) {

@@ -26,12 +26,12 @@ public final class ClientProxy implements InvocationHandler {
     private final ClientRuntime runtime;
     private final Map<Method, ClientMethod> methods = new HashMap<>();
 
-    private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime) {
+    private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime, dev.asyncrpc.CallOptions options) {
         this.model = model;
         this.binding = binding;
         this.runtime = runtime;
         for (OperationModel op : model.operations().values()) {
-            this.methods.put(op.method(), new ClientMethod(op, runtime.codecs));
+            this.methods.put(op.method(), new ClientMethod(op, runtime.codecs, options, runtime.defaults));
         }
     }
 
@@ -39,10 +39,10 @@ public final class ClientProxy implements InvocationHandler {
      * Make a proxy for {@code type}.
      * @throws IllegalArgumentException if the interface is not a valid caller's contract
      */
-    public static <T> T create(Class<T> type, ClientBinding binding, ClientRuntime runtime) {
+    public static <T> T create(Class<T> type, ClientBinding binding, ClientRuntime runtime, dev.asyncrpc.CallOptions options) {
         ServiceModel model = ServiceModel.of(type, ServiceModel.Side.CALLER);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
-                new ClientProxy(model, binding, runtime)));
+                new ClientProxy(model, binding, runtime, options)));
     }
 
     @Override
@@ -51,19 +51,38 @@ public final class ClientProxy implements InvocationHandler {
         if (m == null) {
             return invokeLocal(proxy, method, args);
         }
-        Object[] arguments = (args != null) ? args : new Object[0];
-        ByteBuf request = m.encodeCall(this.runtime.alloc, arguments);
-        CallFuture<Object> call = new CallFuture<>(m, request);
+        Object[] values = (args != null) ? args : new Object[0];
+        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        ByteBuf request;
+        Object observation = null;
+        if (observer == dev.asyncrpc.CallObserver.NONE) {
+            request = m.encodeCall(this.runtime.alloc, values);
+        }
+        else {
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(m.metadata());
+            try {
+                observation = observer.onStart(m.info, metadata);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ClientProxy.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onStart failed", ex);
+            }
+            try {
+                request = m.encodeCall(this.runtime.alloc, values, metadata);
+            }
+            catch (RemoteCallException ex) {
+                observer.onEnd(m.info, observation, ex.status());
+                throw ex;
+            }
+        }
+        CallFuture<Object> call = new CallFuture<>(m, request, this.runtime, observation);
         if (m.pipes != null) {
-            bindPipes(m, call, arguments);
+            bindPipes(m, call, values);
         }
         try {
             this.binding.send(call);
         }
         catch (RemoteCallException ex) {
-            if (call.pipes != null) {
-                call.pipes.finish(ex);
-            }
+            call.completeExceptionally(ex); // accounted and observed; the issuing call still throws
             throw ex;
         }
         return switch (m.model.returnKind()) {

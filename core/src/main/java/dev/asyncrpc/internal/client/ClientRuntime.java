@@ -25,6 +25,9 @@ import io.netty.channel.EventLoop;
 public final class ClientRuntime implements AutoCloseable {
 
     final Settings settings;
+    final ClientDefaults defaults;
+    final dev.asyncrpc.CallObserver observer;
+    final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
     final ExecutorService executor;
@@ -35,10 +38,15 @@ public final class ClientRuntime implements AutoCloseable {
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final javax.net.ssl.SSLContext sslContext;
 
-    public ClientRuntime(Settings settings, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
-            ExecutorService executor, boolean ownsExecutor, Codecs codecs) {
+    public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
+            ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext,
+            dev.asyncrpc.CallObserver observer) {
+        this.sslContext = sslContext;
+        this.observer = observer;
         this.settings = settings;
+        this.defaults = defaults;
         this.connectTimeout = connectTimeout;
         this.handshakeTimeout = handshakeTimeout;
         this.executor = executor;
@@ -50,6 +58,16 @@ public final class ClientRuntime implements AutoCloseable {
     /** The open pipes of this client's calls. */
     public PipeRegistry pipes() {
         return this.pipeRegistry;
+    }
+
+    /** Calls issued and not yet completed. */
+    public int pendingCalls() {
+        return this.pending.get();
+    }
+
+    /** Connections currently open (handshake done or in progress). */
+    public int connectionCount() {
+        return this.connections.size();
     }
 
     public boolean isClosed() {
@@ -65,6 +83,9 @@ public final class ClientRuntime implements AutoCloseable {
                 .handler(new io.netty.channel.ChannelInitializer<>() {
                     @Override
                     protected void initChannel(io.netty.channel.Channel ch) {
+                        if (ClientRuntime.this.sslContext != null) {
+                            ch.pipeline().addLast("tls", tlsHandler(ch, endpoint));
+                        }
                         connection.attach(ch);
                     }
                 });
@@ -80,6 +101,19 @@ public final class ClientRuntime implements AutoCloseable {
             }
         });
         return connection;
+    }
+
+    private io.netty.handler.ssl.SslHandler tlsHandler(io.netty.channel.Channel ch, Endpoint endpoint) {
+        io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(this.sslContext, true,
+                null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, io.netty.handler.ssl.ClientAuth.NONE, null, false);
+        io.netty.handler.ssl.SslHandler handler = (endpoint.kind() == Endpoint.Kind.TCP)
+                ? ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port()) : ssl.newHandler(ch.alloc());
+        if (endpoint.kind() == Endpoint.Kind.TCP) {
+            javax.net.ssl.SSLParameters params = handler.engine().getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the server's certificate must name the host we dialled
+            handler.engine().setSSLParameters(params);
+        }
+        return handler;
     }
 
     void connectionClosed(ClientConnection connection) {

@@ -16,6 +16,7 @@ import dev.asyncrpc.Ordering;
  * @param wireParameterIndexes indexes of the method parameters that travel on the wire, in order
  * @param wireParameterTypes their declared (generic) types
  * @param replyParameterIndex index of an {@code AsyncReply} parameter, or -1
+ * @param serverCallParameterIndex index of a {@code ServerCall} parameter, or -1
  * @param returnKind how the value is handed back
  * @param valueType the operation's value type ({@code Void} for void operations)
  * @param ordering the declared ordering
@@ -23,17 +24,17 @@ import dev.asyncrpc.Ordering;
  * @param pipes the pipe parameters in wire order (empty when the operation has none)
  */
 public record OperationModel(Method method, String service, String name, int[] wireParameterIndexes,
-        Type[] wireParameterTypes, int replyParameterIndex, ReturnKind returnKind, Type valueType,
+        Type[] wireParameterTypes, int replyParameterIndex, int serverCallParameterIndex, ReturnKind returnKind, Type valueType,
         Ordering ordering, Duration timeout, PipeParameter[] pipes) {
 
     private static final PipeParameter[] NO_PIPES = new PipeParameter[0];
 
     /** An operation without pipes. */
     public OperationModel(Method method, String service, String name, int[] wireParameterIndexes,
-            Type[] wireParameterTypes, int replyParameterIndex, ReturnKind returnKind, Type valueType,
+            Type[] wireParameterTypes, int replyParameterIndex, int serverCallParameterIndex, ReturnKind returnKind, Type valueType,
             Ordering ordering, Duration timeout) {
-        this(method, service, name, wireParameterIndexes, wireParameterTypes, replyParameterIndex, returnKind, valueType,
-                ordering, timeout, NO_PIPES);
+        this(method, service, name, wireParameterIndexes, wireParameterTypes, replyParameterIndex, serverCallParameterIndex, returnKind,
+                valueType, ordering, timeout, NO_PIPES);
     }
 
     /** Whether the operation has pipe parameters (or a caller's {@code Flux} return). */

@@ -25,6 +25,7 @@ import dev.asyncrpc.InPipe;
 import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.Ordering;
 import dev.asyncrpc.RemoteService;
+import dev.asyncrpc.ServerCall;
 
 /**
  * A {@code @RemoteService} interface checked and described for one side. Checks, each failing with
@@ -121,12 +122,22 @@ public final class ServiceModel {
         Class<?>[] rawParams = m.getParameterTypes();
 
         int replyIndex = -1;
+        int serverCallIndex = -1;
         List<Integer> wire = new ArrayList<>();
         List<PipeParameter> pipes = new ArrayList<>();
         for (int i = 0; i < rawParams.length; i++) {
             if (rawParams[i] == InPipe.class || rawParams[i] == OutPipe.class) {
                 boolean in = rawParams[i] == InPipe.class;
                 pipes.add(new PipeParameter(i, pipes.size(), in, pipeElementType(m, params[i], in ? "InPipe" : "OutPipe")));
+            }
+            else if (rawParams[i] == ServerCall.class) {
+                if (side == Side.CALLER) {
+                    throw new IllegalArgumentException(signature(m) + " takes a ServerCall: that parameter belongs to an implementer's interface, not a caller's");
+                }
+                if (serverCallIndex >= 0) {
+                    throw new IllegalArgumentException(signature(m) + " takes more than one ServerCall: take exactly one");
+                }
+                serverCallIndex = i;
             }
             else if (rawParams[i] == AsyncReply.class) {
                 if (side == Side.CALLER) {
@@ -192,7 +203,7 @@ public final class ServiceModel {
         }
         Ordering ordering = (async != null) ? async.ordering() : Ordering.DEFAULT;
         Duration timeout = (async != null) ? DurationText.parse(async.timeout(), "@AsyncRemote(timeout) on " + signature(m)) : null;
-        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, kind, valueType, ordering, timeout,
+        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, serverCallIndex, kind, valueType, ordering, timeout,
                 pipes.toArray(new PipeParameter[0]));
     }
 
@@ -218,7 +229,7 @@ public final class ServiceModel {
                     + ">: the element type must be concrete (the receiver decodes exactly that type), for example " + what + "<String>");
         }
         Class<?> raw = (element instanceof ParameterizedType ept) ? (Class<?>) ept.getRawType() : (element instanceof Class<?> c ? c : null);
-        if (raw == InPipe.class || raw == OutPipe.class || raw == AsyncReply.class || raw == AsyncCall.class
+        if (raw == InPipe.class || raw == OutPipe.class || raw == AsyncReply.class || raw == AsyncCall.class || raw == ServerCall.class
                 || (raw != null && java.util.concurrent.Flow.Publisher.class.isAssignableFrom(raw))) {
             throw new IllegalArgumentException(signature(m) + " declares " + what + "<" + element.getTypeName()
                     + ">: pipe elements are values; a pipe, handle or publisher cannot travel inside a pipe");

@@ -28,7 +28,7 @@ public final class Frames {
 
     /** CALL flag: a u32 timeout in milliseconds follows the method name. */
     public static final int CALL_DEADLINE = 0x01;
-    /** CALL flag: a u32 ordering key and a u32 sequence number follow. */
+    /** CALL flag: a u32 ordering key follows (calls of one key are dispatched in arrival order). */
     public static final int CALL_CAUSAL = 0x02;
     /** CALL flag: a metadata block follows. */
     public static final int CALL_METADATA = 0x04;
@@ -135,6 +135,38 @@ public final class Frames {
         int last = payload.readInt();
         ErrorBody body = readError(payload);
         return new GoAwayBody(last, body.status(), body.message());
+    }
+
+    /**
+     * Write a CALL metadata block (length:u16 then entries of key:u16-string value:u16-string).
+     * @throws IllegalArgumentException if the block exceeds {@code maxBytes}
+     */
+    public static void writeMetadata(ByteBuf out, java.util.Map<String, String> metadata, int maxBytes) {
+        int at = out.writerIndex();
+        out.writeShort(0);
+        for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+            out.writeShort(k.length).writeBytes(k).writeShort(v.length).writeBytes(v);
+        }
+        int size = out.writerIndex() - at - 2;
+        if (size > Math.min(maxBytes, 0xFFFF)) {
+            throw new IllegalArgumentException("call metadata of " + size + " bytes exceeds the limit of " + Math.min(maxBytes, 0xFFFF));
+        }
+        out.setShort(at, size);
+    }
+
+    /** Read the entries of a metadata block (the length already consumed). */
+    public static java.util.Map<String, String> readMetadata(ByteBuf block) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        while (block.isReadable()) {
+            int kl = block.readUnsignedShort();
+            String k = block.readCharSequence(kl, StandardCharsets.UTF_8).toString();
+            int vl = block.readUnsignedShort();
+            String v = block.readCharSequence(vl, StandardCharsets.UTF_8).toString();
+            m.put(k, v);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     public static byte[] utf8(String text, int maxBytes) {

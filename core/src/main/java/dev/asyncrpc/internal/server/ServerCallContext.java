@@ -1,14 +1,23 @@
 package dev.asyncrpc.internal.server;
 
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.pipe.CallPipes;
@@ -19,12 +28,12 @@ import io.netty.buffer.ByteBuf;
 /**
  * One call on the server: decodes its arguments and invokes the implementation (on a worker, via
  * {@link #run()}), and sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
- * Also the {@link AsyncReply} handed to implementations that take one.
+ * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
+ *
+ * <p>State changes (done, cancelled, disconnected) and the cancel/disconnect actions run under this
+ * object's monitor, so that no action starts after the reply was decided.
  */
-final class ServerCallContext implements Runnable, AsyncReply<Object> {
-
-    private static final AtomicIntegerFieldUpdater<ServerCallContext> DONE =
-            AtomicIntegerFieldUpdater.newUpdater(ServerCallContext.class, "done");
+final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCall {
 
     private static final AtomicReferenceFieldUpdater<ServerCallContext, ByteBuf> ARGS =
             AtomicReferenceFieldUpdater.newUpdater(ServerCallContext.class, ByteBuf.class, "args");
@@ -32,6 +41,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
     final int id;
     final ServerMethod method;
     final ServerConnection connection;
+    final int orderingKey;
+    private final long deadlineNanos;
+    private final long deadlineEpochMillis;
+    private final Map<String, String> metadata;
 
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
@@ -42,48 +55,81 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
     /** The implementer's pipe ends, or {@code null}; set on the loop before the call runs. */
     CallPipes pipes;
 
-    private volatile int done;
+    /** Deadline timer on the event loop (loop). */
+    ScheduledFuture<?> deadlineTimer;
 
-    ServerCallContext(int id, ServerMethod method, ServerConnection connection, ByteBuf args) {
+    /** Called when the implementation starts: releases the next call of the same ordering key. */
+    Runnable onStart;
+
+    // guarded by this
+    private boolean done;
+    private boolean cancelled;
+    private boolean disconnected;
+    private List<Runnable> cancelActions;
+    private List<Runnable> disconnectActions;
+    private CompletableFuture<?> returned;
+    private boolean observed;
+    private Object observation;
+
+    ServerCallContext(int id, ServerMethod method, ServerConnection connection, ByteBuf args, int orderingKey,
+            long timeoutMillis, Map<String, String> metadata) {
         this.id = id;
         this.method = method;
         this.connection = connection;
         this.args = args;
+        this.orderingKey = orderingKey;
+        this.metadata = metadata;
+        if (timeoutMillis >= 0) {
+            this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+            this.deadlineEpochMillis = System.currentTimeMillis() + timeoutMillis;
+        }
+        else {
+            this.deadlineNanos = 0;
+            this.deadlineEpochMillis = 0;
+        }
+    }
+
+    boolean hasDeadline() {
+        return this.deadlineEpochMillis != 0;
+    }
+
+    long remainingNanos() {
+        return Math.max(0, this.deadlineNanos - System.nanoTime());
     }
 
     @Override
     public void run() {
         ByteBuf in = ARGS.getAndSet(this, null);
         if (in == null) {
-            return; // discarded: the connection closed before the call ran
+            started(); // discarded: the connection closed before the call ran
+            return;
+        }
+        ServerRuntime runtime = this.connection.runtime();
+        if (runtime.observer != dev.asyncrpc.CallObserver.NONE) {
+            runtime.observe(o -> {
+                Object obs = o.onStart(this.method.info, this.metadata);
+                synchronized (this) {
+                    this.observation = obs;
+                    this.observed = true;
+                }
+            });
         }
         Object[] values;
         try {
             values = decodeArguments(in);
         }
         catch (RemoteCallException ex) {
+            started();
             fail(ex.status(), ex.description());
             return;
         }
+        CurrentCall.set(this);
         try {
-            Object result = this.method.method.invoke(this.method.target, values);
+            started(); // as late as possible: the next call of this ordering key is released now
+            Object result = this.method.invoker.invoke(this.method.target, values);
             switch (this.method.model.returnKind()) {
                 case VALUE -> reply(result);
-                case COMPLETABLE_FUTURE, COMPLETION_STAGE -> {
-                    if (result == null) {
-                        fail(Status.APPLICATION_ERROR, this.method.model.signature() + " returned null instead of a future");
-                    }
-                    else {
-                        ((CompletionStage<?>) result).whenComplete((v, t) -> {
-                            if (t == null) {
-                                reply(v);
-                            }
-                            else {
-                                failWith(t);
-                            }
-                        });
-                    }
-                }
+                case COMPLETABLE_FUTURE, COMPLETION_STAGE -> completeWith(result);
                 default -> { } // REPLY_HANDLE: the implementation completes this context
             }
         }
@@ -93,9 +139,47 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
         catch (IllegalArgumentException ex) {
             fail(Status.INVALID_ARGUMENT, "arguments do not fit " + this.method.model.signature() + ": " + ex.getMessage());
         }
-        catch (IllegalAccessException | RuntimeException ex) {
-            fail(Status.INTERNAL, "cannot invoke " + this.method.model.signature());
+        catch (ClassCastException | NullPointerException ex) {
+            fail(Status.INVALID_ARGUMENT, "arguments do not fit " + this.method.model.signature() + ": " + ex);
         }
+        catch (Throwable ex) {
+            failWith(ex);
+        }
+        finally {
+            CurrentCall.clear();
+        }
+    }
+
+    private void started() {
+        Runnable r = this.onStart;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    private void completeWith(Object result) {
+        if (result == null) {
+            fail(Status.APPLICATION_ERROR, this.method.model.signature() + " returned null instead of a future");
+            return;
+        }
+        if (result instanceof CompletableFuture<?> future) {
+            boolean cancelNow;
+            synchronized (this) {
+                this.returned = future;
+                cancelNow = this.cancelled || this.disconnected;
+            }
+            if (cancelNow) {
+                future.cancel(false);
+            }
+        }
+        ((CompletionStage<?>) result).whenComplete((v, t) -> {
+            if (t == null) {
+                reply(v);
+            }
+            else {
+                failWith(t);
+            }
+        });
     }
 
     private Object[] decodeArguments(ByteBuf in) {
@@ -131,6 +215,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
             if (this.pipes != null) {
                 this.pipes.fill(values);
             }
+            if (this.method.model.serverCallParameterIndex() >= 0) {
+                values[this.method.model.serverCallParameterIndex()] = this;
+            }
             return values;
         }
         catch (IndexOutOfBoundsException ex) {
@@ -147,6 +234,135 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
         if (in != null) {
             in.release();
         }
+    }
+
+    // ---- cancel, deadline, disconnect (called on a worker, never on the event loop) ----
+
+    /**
+     * The caller cancelled. An abortive cancel also cancels a future the implementation returned;
+     * a graceful one leaves the outcome to the implementation.
+     */
+    void cancelled(boolean abortive) {
+        CompletableFuture<?> future;
+        synchronized (this) {
+            if (this.done || this.cancelled) {
+                return;
+            }
+            this.cancelled = true;
+            runAll(this.cancelActions);
+            this.cancelActions = null;
+            future = abortive ? this.returned : null;
+        }
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    void deadlinePassed() {
+        cancelled(true);
+        fail(Status.DEADLINE_EXCEEDED, "the deadline of " + this.method.model.fullName() + " passed on the server");
+    }
+
+    void disconnected() {
+        CompletableFuture<?> future;
+        synchronized (this) {
+            if (this.done || this.disconnected) {
+                return;
+            }
+            this.disconnected = true;
+            runAll(this.disconnectActions);
+            this.disconnectActions = null;
+            future = this.returned;
+        }
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    private static void runAll(List<Runnable> actions) {
+        if (actions != null) {
+            for (Runnable action : actions) {
+                runSafely(action);
+            }
+        }
+    }
+
+    private static void runSafely(Runnable action) {
+        try {
+            action.run();
+        }
+        catch (RuntimeException ex) {
+            System.getLogger(ServerCallContext.class.getName()).log(System.Logger.Level.WARNING, "a ServerCall action failed", ex);
+        }
+    }
+
+    // ---- ServerCall ----
+
+    @Override
+    public String service() {
+        return this.method.model.service();
+    }
+
+    @Override
+    public String operation() {
+        return this.method.model.name();
+    }
+
+    @Override
+    public synchronized boolean isCancelled() {
+        return this.cancelled || this.disconnected;
+    }
+
+    @Override
+    public void onCancel(Runnable action) {
+        synchronized (this) {
+            if (this.done) {
+                return;
+            }
+            if (!this.cancelled) {
+                if (this.cancelActions == null) {
+                    this.cancelActions = new ArrayList<>(2);
+                }
+                this.cancelActions.add(action);
+                return;
+            }
+            runSafely(action);
+        }
+    }
+
+    @Override
+    public synchronized void onDisconnect(Runnable action) {
+        if (this.done) {
+            return;
+        }
+        if (this.disconnected) {
+            runSafely(action);
+            return;
+        }
+        if (this.disconnectActions == null) {
+            this.disconnectActions = new ArrayList<>(2);
+        }
+        this.disconnectActions.add(action);
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        return hasDeadline() ? Optional.of(Instant.ofEpochMilli(this.deadlineEpochMillis)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> remaining() {
+        return hasDeadline() ? Optional.of(Duration.ofNanos(remainingNanos())) : Optional.empty();
+    }
+
+    @Override
+    public String peer() {
+        return this.connection.peer();
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return this.metadata;
     }
 
     // ---- AsyncReply ----
@@ -173,22 +389,42 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
     }
 
     @Override
-    public boolean isDone() {
-        return this.done != 0;
+    public synchronized boolean isDone() {
+        return this.done;
     }
 
     // ---- replies ----
+
+    private boolean markDone(Status status) {
+        boolean observe;
+        Object obs;
+        synchronized (this) {
+            if (this.done) {
+                return false;
+            }
+            this.done = true;
+            this.cancelActions = null;
+            this.disconnectActions = null;
+            observe = this.observed;
+            obs = this.observation;
+        }
+        if (observe) {
+            this.connection.runtime().observe(o -> o.onEnd(this.method.info, obs, status));
+        }
+        return true;
+    }
 
     boolean reply(Object value) {
         String pipeError = (this.pipes != null) ? this.pipes.disciplineError() : null;
         if (pipeError != null) {
             return fail(Status.PIPE_ERROR, pipeError);
         }
-        if (!DONE.compareAndSet(this, 0, 1)) {
+        if (!markDone(null)) {
             return false;
         }
-        ByteBuf frame = Frames.start(this.connection.alloc(), FrameType.REPLY, value == null ? Frames.REPLY_NULL : 0, this.id, 64);
-        if (value != null && this.method.valueCodec != null) {
+        boolean isNull = value == null || this.method.valueCodec == null;
+        ByteBuf frame = Frames.start(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, 64);
+        if (!isNull) {
             try {
                 this.method.valueCodec.encode(value, frame);
             }
@@ -199,15 +435,12 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
                 return true;
             }
         }
-        else if (value != null) {
-            frame.setByte(frame.readerIndex() + 5, Frames.REPLY_NULL); // a void operation's value is not sent
-        }
         send(Frames.finish(frame));
         return true;
     }
 
     boolean fail(Status status, String message) {
-        if (!DONE.compareAndSet(this, 0, 1)) {
+        if (!markDone(status)) {
             return false;
         }
         send(Frames.error(this.connection.alloc(), this.id, status, message));
@@ -221,6 +454,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object> {
         }
         if (cause instanceof RemoteCallException rce) {
             fail(rce.status(), rce.description());
+        }
+        else if (cause instanceof CancellationException) {
+            fail(Status.CANCELLED, this.method.model.fullName() + " was cancelled");
         }
         else {
             String message = cause.getMessage();

@@ -38,14 +38,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     // event loop only
     private boolean helloDone;
+    private int highestCallId;
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
     private ServerMethod lastMethod;
+    private final IntMap<OrderedDispatch> ordered = new IntMap<>();
+    private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
 
     ServerConnection(ServerRuntime runtime) {
         this.runtime = runtime;
         this.executor = runtime.executor();
+    }
+
+    ServerRuntime runtime() {
+        return this.runtime;
     }
 
     ByteBufAllocator alloc() {
@@ -65,6 +72,30 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.pipes.context(ctx);
     }
 
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.handshakeTimer = ctx.executor().schedule(() -> {
+            if (!this.helloDone) {
+                ctx.close(); // not an asyncrpc client (or a TLS mismatch): do not hold the connection
+            }
+        }, 10, java.util.concurrent.TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    /** The client's address for {@code ServerCall.peer()}. */
+    String peer() {
+        java.net.SocketAddress a = this.ctx.channel().remoteAddress();
+        if (a instanceof java.net.InetSocketAddress isa) {
+            String host = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    Executor executor() {
+        return this.executor;
+    }
+
     // ---- inbound (event loop) ----
 
     @Override
@@ -78,7 +109,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             switch (frame.type()) {
                 case HELLO -> onHello(frame);
                 case CALL -> owned = !onCall(frame);
-                case CANCEL -> onCancelPipes(frame); // the call-control layer handles the call itself
+                case CANCEL -> {
+                    ServerCallContext call = this.calls.get(frame.callId());
+                    boolean abortive = frame.payload().readableBytes() == 0 || frame.payload().readUnsignedByte() == 0;
+                    if (call != null) {
+                        runOffLoop(() -> call.cancelled(abortive));
+                    }
+                    if (abortive) {
+                        this.pipes.cancelled(frame.callId()); // the implementation's pushes and pulls fail with CANCELLED
+                    }
+                }
                 case PIPE_DATA, PIPE_END, CREDIT -> {
                     owned = false;
                     this.pipes.onFrame(frame);
@@ -106,12 +146,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         this.helloDone = true;
         this.pipes.peer(hello.settings());
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
+        String peer = peer();
+        this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, true));
         this.ctx.write(Frames.hello(this.ctx.alloc(), FrameType.HELLO_ACK, Frames.VERSION, this.runtime.settings()), this.ctx.voidPromise());
     }
 
     /** @return whether ownership of the frame's payload was taken */
     private boolean onCall(Frame frame) {
         int id = frame.callId();
+        this.highestCallId = Math.max(this.highestCallId, id);
         ByteBuf p = frame.payload();
         Settings limits = this.runtime.settings();
         if (id == 0 || this.calls.containsKey(id)) {
@@ -123,11 +169,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
         int flags = frame.flags();
+        long timeoutMillis = -1;
+        int orderingKey = 0;
+        java.util.Map<String, String> metadata = java.util.Map.of();
         if ((flags & Frames.CALL_DEADLINE) != 0) {
-            p.skipBytes(4);
+            timeoutMillis = p.readUnsignedInt();
         }
         if ((flags & Frames.CALL_CAUSAL) != 0) {
-            p.skipBytes(8);
+            orderingKey = p.readInt();
         }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
@@ -135,7 +184,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 error(id, Status.RESOURCE_EXHAUSTED, "call metadata of " + size + " bytes exceeds maxMetadataSize " + limits.maxMetadataSize());
                 return false;
             }
-            p.skipBytes(size);
+            metadata = Frames.readMetadata(p.readSlice(size));
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
             error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls " + limits.maxConcurrentCalls() + ")");
@@ -155,14 +204,18 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.lastMethod = method;
         }
         if (this.runtime.isDraining()) {
-            error(id, Status.UNAVAILABLE, "server is shutting down; the call was not dispatched");
+            error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
             return false;
         }
-        ServerCallContext call = new ServerCallContext(id, method, this, p);
+        ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
         this.calls.put(id, call);
         attachPipes(call);
-        if (method.isAsync()) {
-            this.batch.add(call);
+        this.runtime.callStarted();
+        if (timeoutMillis >= 0) {
+            call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(call::deadlinePassed), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        if (method.isAsync() || orderingKey != 0) {
+            this.batch.add(call); // dispatched at the end of the read, in arrival order per ordering key
         }
         else {
             submit(call);
@@ -178,10 +231,25 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
     }
 
-    /** An abortive CANCEL fails the call's pipes, so that the implementation stops pushing and pulling. */
-    private void onCancelPipes(Frame frame) {
-        if (frame.payload().isReadable() && frame.payload().getUnsignedByte(frame.payload().readerIndex()) == 0) {
-            this.pipes.cancelled(frame.callId());
+    /** The dispatcher of one ordering key; idle ones are swept once there are many. */
+    private OrderedDispatch ordering(int key) {
+        OrderedDispatch d = this.ordered.get(key);
+        if (d == null) {
+            if (this.ordered.size() >= 1024) {
+                this.ordered.removeIf(OrderedDispatch::isIdle);
+            }
+            d = new OrderedDispatch(this.executor);
+            this.ordered.put(key, d);
+        }
+        return d;
+    }
+
+    private void runOffLoop(Runnable task) {
+        try {
+            this.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            // stopping: the call will be failed by the connection closing
         }
     }
 
@@ -200,26 +268,96 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (!this.batch.isEmpty()) {
             List<ServerCallContext> run = this.batch;
             this.batch = new ArrayList<>();
-            if (run.size() == 1) {
-                submit(run.get(0));
-            }
-            else {
-                try {
-                    this.executor.execute(() -> {
-                        for (ServerCallContext call : run) {
-                            call.run();
-                        }
-                    });
-                }
-                catch (RejectedExecutionException ex) {
-                    for (ServerCallContext call : run) {
-                        call.discard();
-                        call.fail(Status.UNAVAILABLE, "server is not accepting work");
-                    }
-                }
-            }
+            dispatchBatch(run);
         }
         ctx.flush();
+    }
+
+    /**
+     * Dispatch the asynchronous calls read in one batch: calls without an ordering key as one task,
+     * and the calls of each ordering key as one unit of that key's ordered dispatch.
+     */
+    private void dispatchBatch(List<ServerCallContext> run) {
+        List<ServerCallContext> free = null;
+        java.util.LinkedHashMap<Integer, List<ServerCallContext>> byKey = null;
+        for (ServerCallContext call : run) {
+            if (call.orderingKey == 0) {
+                if (free == null) {
+                    free = new ArrayList<>(run.size());
+                }
+                free.add(call);
+            }
+            else {
+                if (byKey == null) {
+                    byKey = new java.util.LinkedHashMap<>();
+                }
+                byKey.computeIfAbsent(call.orderingKey, k -> new ArrayList<>()).add(call);
+            }
+        }
+        if (free != null) {
+            List<ServerCallContext> calls = free;
+            if (calls.size() == 1) {
+                submit(calls.get(0));
+            }
+            else {
+                submitTask(calls, () -> calls.forEach(ServerCallContext::run));
+            }
+        }
+        if (byKey != null) {
+            byKey.forEach((key, calls) -> {
+                OrderedDispatch dispatch = ordering(key);
+                List<ServerCallContext> unit = new ArrayList<>();
+                for (ServerCallContext call : calls) {
+                    if (call.method.isAsync()) {
+                        unit.add(call);
+                    }
+                    else {
+                        submitUnit(dispatch, unit);
+                        unit = new ArrayList<>();
+                        submitUnit(dispatch, List.of(call));
+                    }
+                }
+                submitUnit(dispatch, unit);
+            });
+        }
+    }
+
+    /**
+     * Submit calls that run one after another on one worker. Asynchronous implementations release
+     * the key's next unit once their methods have returned (the hand-off point), so dispatch order
+     * is exact and execution still overlaps through their futures. A plain implementation comes
+     * alone and releases the next unit just before it is invoked, since it may block.
+     */
+    private static void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
+        if (unit.isEmpty()) {
+            return;
+        }
+        ServerCallContext first = unit.get(0);
+        if (!first.method.isAsync()) {
+            first.onStart = dispatch::started;
+            dispatch.submit(first);
+            return;
+        }
+        dispatch.submit(() -> {
+            try {
+                unit.forEach(ServerCallContext::run);
+            }
+            finally {
+                dispatch.started();
+            }
+        });
+    }
+
+    private void submitTask(List<ServerCallContext> calls, Runnable task) {
+        try {
+            this.executor.execute(task);
+        }
+        catch (RejectedExecutionException ex) {
+            for (ServerCallContext call : calls) {
+                call.discard();
+                call.fail(Status.UNAVAILABLE, "server is not accepting work");
+            }
+        }
     }
 
     private void error(int id, Status status, String message) {
@@ -250,8 +388,20 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             call.discard();
         }
         this.batch.clear();
+        if (this.handshakeTimer != null) {
+            this.handshakeTimer.cancel(false);
+        }
+        if (this.helloDone) {
+            String peer = peer();
+            this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));
+        }
         for (ServerCallContext call : this.calls.values()) {
             call.discard();
+            if (call.deadlineTimer != null) {
+                call.deadlineTimer.cancel(false);
+            }
+            runOffLoop(call::disconnected);
+            this.runtime.callEnded();
         }
         this.calls.clear();
         this.pipes.closeAll("connection to the client lost");
@@ -276,8 +426,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (call.pipes != null) {
             this.pipes.replying(call.id, response);
         }
-        if (this.calls.remove(call.id) == null || !this.ctx.channel().isActive()) {
+        if (call.deadlineTimer != null) {
+            call.deadlineTimer.cancel(false);
+        }
+        if (this.calls.remove(call.id) == null) {
             response.release(); // the connection is gone: nobody to reply to
+            return;
+        }
+        this.runtime.callEnded();
+        if (!this.ctx.channel().isActive()) {
+            response.release();
             return;
         }
         this.ctx.write(response, this.ctx.voidPromise());
@@ -303,5 +461,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     int activeCalls() {
         return this.calls.size();
+    }
+
+    /** Send GOAWAY: the client sends no new calls here (event loop). */
+    void goAway(String message) {
+        if (this.ctx.channel().isActive()) {
+            this.ctx.writeAndFlush(Frames.goAway(this.ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, message));
+            String peer = peer();
+            this.runtime.observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer));
+        }
     }
 }

@@ -13,17 +13,20 @@ final class ServerMethod {
     final OperationModel model;
     final Object target;
     final Method method;
+    final Invoker invoker;
     final ValueCodec[] argCodecs;
     final ValueCodec valueCodec;
     final int parameterCount;
     /** The operation's pipes, or {@code null} if it has none. */
     final PipePlan pipes;
+    final dev.asyncrpc.CallObserver.CallInfo info;
 
     ServerMethod(OperationModel model, Object target, Codecs codecs) {
         this.model = model;
         this.target = target;
         this.method = model.method();
         this.method.setAccessible(true);
+        this.invoker = Invoker.of(this.method);
         this.argCodecs = new ValueCodec[model.wireParameterTypes().length];
         for (int i = 0; i < this.argCodecs.length; i++) {
             this.argCodecs[i] = codecs.forType(model.wireParameterTypes()[i]);
@@ -31,6 +34,8 @@ final class ServerMethod {
         this.valueCodec = model.isVoid() ? null : codecs.forType(model.valueType());
         this.parameterCount = this.method.getParameterCount();
         this.pipes = PipePlan.of(model, codecs);
+        this.info = new dev.asyncrpc.CallObserver.CallInfo(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, model.service(), model.name(),
+                model.returnKind().isAsync());
     }
 
     /** Whether the implementation is asynchronous (expected not to block the thread it is called on). */

@@ -33,10 +33,19 @@ public final class ServerRuntime implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicInteger activeCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object drained = new Object();
+    private final javax.net.ssl.SSLContext sslContext;
+    private final io.netty.handler.ssl.ClientAuth clientAuth;
+    final dev.asyncrpc.CallObserver observer;
     private boolean closed;
 
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
-            boolean ownsExecutor, int ioThreads) {
+            boolean ownsExecutor, int ioThreads, javax.net.ssl.SSLContext sslContext, io.netty.handler.ssl.ClientAuth clientAuth,
+            dev.asyncrpc.CallObserver observer) {
+        this.observer = observer;
+        this.sslContext = sslContext;
+        this.clientAuth = clientAuth;
         this.endpoint = endpoint;
         this.registry = registry;
         this.settings = settings;
@@ -76,6 +85,11 @@ public final class ServerRuntime implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ServerRuntime.this.connections.add(ch);
+                        if (ServerRuntime.this.sslContext != null) {
+                            io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(ServerRuntime.this.sslContext, false,
+                                    null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, ServerRuntime.this.clientAuth, null, false);
+                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
                         ch.pipeline().addLast("server", new ServerConnection(ServerRuntime.this));
                     }
@@ -112,6 +126,86 @@ public final class ServerRuntime implements AutoCloseable {
 
     public int connectionCount() {
         return this.connections.size();
+    }
+
+    /** Tell the observer, never letting it fail the caller. */
+    void observe(java.util.function.Consumer<dev.asyncrpc.CallObserver> event) {
+        if (this.observer != dev.asyncrpc.CallObserver.NONE) {
+            try {
+                event.accept(this.observer);
+            }
+            catch (RuntimeException ex) {
+                System.getLogger(ServerRuntime.class.getName()).log(System.Logger.Level.WARNING, "CallObserver failed", ex);
+            }
+        }
+    }
+
+    /** A call started (any thread). */
+    void callStarted() {
+        this.activeCalls.incrementAndGet();
+    }
+
+    /** A call ended: replied to, or its connection closed (any thread). */
+    void callEnded() {
+        if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
+            synchronized (this.drained) {
+                this.drained.notifyAll();
+            }
+        }
+    }
+
+    public int activeCalls() {
+        return this.activeCalls.get();
+    }
+
+    public boolean isDrainingOrClosed() {
+        return this.draining;
+    }
+
+    /**
+     * Graceful drain: stop accepting connections, send GOAWAY on every connection (new calls are
+     * refused with NOT_DISPATCHED, which is safe to retry elsewhere), let calls in progress finish
+     * within {@code grace}, then close.
+     * @return the number of calls still in progress when the grace period ended (0 if all finished)
+     */
+    public int shutdown(java.time.Duration grace) {
+        synchronized (this) {
+            if (this.closed) {
+                return 0;
+            }
+            this.draining = true;
+        }
+        Channel ch = this.serverChannel;
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+        }
+        for (Channel c : this.connections) {
+            c.eventLoop().execute(() -> {
+                ServerConnection sc = c.pipeline().get(ServerConnection.class);
+                if (sc != null) {
+                    sc.goAway("server is shutting down");
+                }
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (this.drained) {
+            while (this.activeCalls.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    this.drained.wait(Math.max(1, left / 1_000_000));
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        int left = this.activeCalls.get();
+        close();
+        return left;
     }
 
     /** Close at once: stop accepting, close every connection, stop the event loops and the executor. */

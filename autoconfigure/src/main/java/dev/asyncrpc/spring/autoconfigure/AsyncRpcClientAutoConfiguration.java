@@ -1,0 +1,35 @@
+package dev.asyncrpc.spring.autoconfigure;
+
+import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
+import dev.asyncrpc.spring.AsyncRpcConnectionDetails;
+import dev.asyncrpc.spring.ImportRemoteServices;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of asyncrpc clients: the {@link AsyncRpcClients} behind the beans that
+ * {@link ImportRemoteServices} registers, one client per remote service, addressed by
+ * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}.
+ */
+@AutoConfiguration(after = AsyncRpcServerAutoConfiguration.class)
+@ConditionalOnClass(AsyncRpcClient.class)
+@ConditionalOnBooleanProperty(name = "asyncrpc.client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AsyncRpcClientProperties.class)
+public final class AsyncRpcClientAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncRpcClients asyncRpcClients(AsyncRpcClientProperties properties, ObjectProvider<AsyncRpcConnectionDetails> connectionDetails,
+            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment) {
+        return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
+                environment);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.asyncrpc.spring.autoconfigure.scan;
+
+import dev.asyncrpc.RemoteService;
+
+@RemoteService("echo")
+public interface Echo {
+
+    String echo(String text);
+}

@@ -1,0 +1,91 @@
+package dev.asyncrpc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The implementer's view of one call in progress: Microsoft RPC's server-side async handle for
+ * everything but the reply. Take it as a parameter of an implementation method (it never travels on
+ * the wire), or read {@link #current()} on the thread the implementation was dispatched on.
+ * Thread-safe; may be kept and used from other threads until the call completes.
+ */
+public interface ServerCall {
+
+    /**
+     * The service name.
+     * @return the service name
+     */
+    String service();
+
+    /**
+     * The operation name.
+     * @return the operation name
+     */
+    String operation();
+
+    /**
+     * Whether the caller cancelled the call, its deadline passed, or its connection dropped
+     * ({@code RpcServerTestCancel}). A pure query: it changes nothing, and the implementation still
+     * decides how the call ends.
+     * @return whether the caller no longer waits normally for the outcome
+     */
+    boolean isCancelled();
+
+    /**
+     * Run {@code action} once when the caller cancels the call or its deadline passes. Never runs
+     * after the call has completed; runs at once (on this thread) if the call is already
+     * cancelled. Actions must not block: the call's completion waits for a running action.
+     * @param action the action
+     */
+    void onCancel(Runnable action);
+
+    /**
+     * Run {@code action} once when the caller's connection drops while the call is in progress.
+     * Never runs after the call has completed. Actions must not block.
+     * @param action the action
+     */
+    void onDisconnect(Runnable action);
+
+    /**
+     * When the caller stops waiting, if it set a deadline.
+     * @return the deadline
+     */
+    Optional<Instant> deadline();
+
+    /**
+     * Time left before the deadline ({@link Duration#ZERO} once passed), if there is one.
+     * @return the remaining time
+     */
+    Optional<Duration> remaining();
+
+    /**
+     * The caller's address, such as {@code 127.0.0.1:53122} or {@code local:client}.
+     * @return the peer address
+     */
+    String peer();
+
+    /**
+     * Metadata the caller attached to the call (for example trace context).
+     * @return the metadata, never {@code null}
+     */
+    Map<String, String> metadata();
+
+    /**
+     * The call being dispatched on this thread.
+     * @return the call, or {@code null} outside an implementation's dispatch
+     */
+    static ServerCall current() {
+        return dev.asyncrpc.internal.server.CurrentCall.get();
+    }
+
+    /**
+     * Whether the current call ({@link #current()}) was cancelled; {@code false} outside a call.
+     * @return whether the current call was cancelled
+     */
+    static boolean currentIsCancelled() {
+        ServerCall call = current();
+        return call != null && call.isCancelled();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.asyncrpc.sample;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.asyncrpc.AsyncReply;
+import dev.asyncrpc.Status;
+import dev.asyncrpc.spring.RemoteEndpoint;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/** Serves the "greeter" service. */
+@RemoteEndpoint
+public class GreeterEndpoint implements GreeterService, DisposableBean {
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+        Thread thread = new Thread(task, "greeter-scheduler");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Override
+    public Greeting greet(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        return new Greeting("Hello, " + name + "!", name);
+    }
+
+    @Override
+    public void greetLater(String name, long delayMillis, AsyncReply<Greeting> reply) {
+        if (delayMillis < 0) {
+            reply.abort(Status.INVALID_ARGUMENT, "delayMillis must be >= 0, was " + delayMillis);
+            return;
+        }
+        // no thread waits: the scheduler completes the reply when the time has come
+        this.scheduler.schedule(() -> reply.complete(new Greeting("Hello, " + name + ", sorry for the wait!", name)),
+                delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void destroy() {
+        this.scheduler.shutdownNow();
+    }
+}
