@@ -110,7 +110,7 @@ class PipeMemoryTests {
                     assertThat(figure(line, "MAX_HEAP")).as(side.getKey() + " max heap").isLessThanOrEqualTo(CAP);
                     assertThat(figure(line, "PEAK_HEAP")).as(side.getKey() + " peak heap").isLessThan(CAP);
                     assertThat(figure(line, "MAX_LIVE_AFTER_GC")).as(side.getKey() + " live heap after GC").isLessThan(32L << 20);
-                    assertThat(figure(line, "PEAK_DIRECT")).as(side.getKey() + " pooled direct memory").isLessThan(64L << 20);
+                    assertThat(figure(line, "PEAK_DIRECT")).as(side.getKey() + " direct memory of the allocator").isLessThan(64L << 20);
                 }
                 System.out.println("1 GiB each way, 64 KiB chunks, -Xmx128m, second round: " + rates);
                 System.out.println("caller:      " + clientMemory);

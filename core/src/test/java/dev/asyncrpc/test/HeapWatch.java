@@ -11,12 +11,13 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 
 /**
  * Memory figures of a forked test process: the peak heap use (the sum of the heap pools' peaks, an
  * upper bound), the largest heap left live after a collection (from the GC notifications) and the
- * peak of Netty's pooled direct memory (sampled).
+ * peak of the direct memory Netty's default allocator uses (sampled).
  */
 public final class HeapWatch {
 
@@ -40,7 +41,7 @@ public final class HeapWatch {
         }
         Thread sampler = new Thread(() -> {
             while (true) {
-                this.maxDirect.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory(), Math::max);
+                this.maxDirect.accumulateAndGet(((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory(), Math::max);
                 try {
                     Thread.sleep(5);
                 }

@@ -13,7 +13,6 @@ import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -33,7 +32,7 @@ public final class ClientRuntime implements AutoCloseable {
     final ExecutorService executor;
     private final boolean ownsExecutor;
     final Codecs codecs;
-    final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     final PipeRegistry pipeRegistry = new PipeRegistry();
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();

@@ -21,7 +21,7 @@ import dev.asyncrpc.internal.codec.ValueCodec;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.PipeFrames;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
 /**
@@ -361,7 +361,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
                 return;
             }
         }
-        this.table.write(PipeFrames.credit(PooledByteBufAllocator.DEFAULT, this.callId, this.identity.index(), (int) g));
+        this.table.write(PipeFrames.credit(ByteBufAllocator.DEFAULT, this.callId, this.identity.index(), (int) g));
     }
 
     private void observeEndLocked() {

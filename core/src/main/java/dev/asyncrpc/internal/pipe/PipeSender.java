@@ -20,7 +20,6 @@ import dev.asyncrpc.internal.protocol.Frames;
 import dev.asyncrpc.internal.protocol.PipeFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.buffer.UnpooledHeapByteBuf;
 
@@ -51,7 +50,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     /** Soft frame size: a push of many small elements is cut into frames of about this size. */
     private static final int SOFT_FRAME_BYTES = 128 * 1024;
 
-    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     /** One encoded PIPE_DATA frame, or the end ({@code frame == null}). */
     private static final class Chunk {

@@ -80,7 +80,7 @@ public final class ServerRuntime implements AutoCloseable {
         EventLoopGroup group = this.transports.group(this.endpoint.kind());
         ServerBootstrap b = new ServerBootstrap().group(group)
                 .channel(this.transports.serverChannelType(this.endpoint.kind()))
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, io.netty.buffer.ByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

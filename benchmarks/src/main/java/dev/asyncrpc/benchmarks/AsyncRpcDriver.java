@@ -1,0 +1,99 @@
+package dev.asyncrpc.benchmarks;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.asyncrpc.AsyncRemote;
+import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.RemoteService;
+
+/**
+ * asyncrpc with its defaults: the caller's view {@link EchoAsync} returns a {@code CompletableFuture};
+ * the implementation is either asynchronous ({@link AsyncEcho}, returns a completed future) or plain
+ * ({@link Echo}, runs on the server's worker pool).
+ */
+final class AsyncRpcDriver implements Driver {
+
+    /** The contract; a plain implementation implements it. */
+    @RemoteService("bench")
+    public interface Echo {
+
+        byte[] echo(byte[] payload);
+    }
+
+    /** The caller's asynchronous view of the same operation (same bytes on the wire). */
+    @RemoteService("bench")
+    public interface EchoAsync {
+
+        @AsyncRemote
+        CompletableFuture<byte[]> echo(byte[] payload);
+    }
+
+    /** The implementer's asynchronous view of the same operation. */
+    @RemoteService("bench")
+    public interface AsyncEcho {
+
+        @AsyncRemote
+        CompletableFuture<byte[]> echo(byte[] payload);
+    }
+
+    static final class AsyncEchoImpl implements AsyncEcho {
+
+        @Override
+        public CompletableFuture<byte[]> echo(byte[] payload) {
+            return CompletableFuture.completedFuture(payload);
+        }
+    }
+
+    static final class EchoImpl implements Echo {
+
+        @Override
+        public byte[] echo(byte[] payload) {
+            return payload;
+        }
+    }
+
+    private final boolean asyncServer;
+    private AsyncRpcServer server;
+    private AsyncRpcClient client;
+    private EchoAsync echo;
+
+    /** @param asyncServer whether the server implementation is asynchronous */
+    AsyncRpcDriver(boolean asyncServer) {
+        this.asyncServer = asyncServer;
+    }
+
+    @Override
+    public String name() {
+        return this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
+    }
+
+    @Override
+    public String description() {
+        return (this.asyncServer ? "async implementation (completed CompletableFuture)" : "plain implementation (server worker pool)")
+                + ", CompletableFuture caller, builder defaults";
+    }
+
+    @Override
+    public void start() {
+        Object impl = this.asyncServer ? new AsyncEchoImpl() : new EchoImpl();
+        this.server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).build().start();
+        this.client = AsyncRpcClient.builder().address("127.0.0.1:" + this.server.port()).build();
+        this.echo = this.client.proxy(EchoAsync.class);
+    }
+
+    @Override
+    public void call(byte[] payload, Callback callback) {
+        this.echo.echo(payload).whenComplete(callback::done);
+    }
+
+    @Override
+    public void close() {
+        if (this.client != null) {
+            this.client.close();
+        }
+        if (this.server != null) {
+            this.server.close();
+        }
+    }
+}

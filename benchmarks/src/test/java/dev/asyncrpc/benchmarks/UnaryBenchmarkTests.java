@@ -1,0 +1,37 @@
+package dev.asyncrpc.benchmarks;
+
+import java.time.Duration;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** Smoke test: each driver echoes for a fraction of a second with calls outstanding. */
+class UnaryBenchmarkTests {
+
+    static final java.util.List<String> systems = UnaryBenchmark.ALL_SYSTEMS;
+
+    @ParameterizedTest
+    @FieldSource("systems")
+    void driverCompletesCallsWithoutFailures(String system) throws Exception {
+        byte[] payload = new byte[64];
+        try (Driver driver = UnaryBenchmark.driver(system)) {
+            driver.start();
+            Window window = new Window(driver, payload);
+            Window.Segment s = window.run(8, 0, Duration.ofMillis(300).toNanos());
+            assertThat(window.firstFailure()).isNull();
+            assertThat(s.failures()).isZero();
+            assertThat(s.calls()).isPositive();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void settingsNameTheBadValue() {
+        assertThatIllegalArgumentException().isThrownBy(() -> UnaryBenchmark.Config.from(new String[] { "measure=soon" }))
+                .withMessageContaining("measure: 'soon'");
+        assertThatIllegalArgumentException().isThrownBy(() -> UnaryBenchmark.Config.from(new String[] { "systems=thrift" }))
+                .withMessageContaining("systems: 'thrift'");
+    }
+}
