@@ -25,6 +25,7 @@ public final class CallPipes {
 
     // event loop only
     private Runnable heldReply;
+    private boolean heldSuccess;
 
     CallPipes(String operation, PipeEnd<?>[] ends, PipeParameter[] params) {
         this.operation = operation;
@@ -92,30 +93,42 @@ public final class CallPipes {
     }
 
     /**
-     * Whether a successful reply must wait for out-pipe data still queued (event loop). If so,
-     * {@code write} runs (on the loop) once every out-pipe's end has been written.
+     * Whether the implementer's outcome must wait for out-pipe data still queued (event loop): a
+     * REPLY waits until every out-pipe's end has been written, an ERROR until the out-pipes the
+     * implementer closed (or whose publisher failed) have sent their data and end; out-pipes left
+     * open are dropped, and so is everything after a deadline or cancel. If so, {@code write} runs
+     * on the loop once that is done.
      */
     public boolean holdReply(ByteBuf response, Runnable write) {
-        if (response.getByte(response.readerIndex() + 4) != FrameType.REPLY.code() || allSendersFinished()) {
+        boolean success = response.getByte(response.readerIndex() + 4) == FrameType.REPLY.code();
+        if (!success) {
+            Status status = Status.fromCode(response.getUnsignedShort(response.readerIndex() + Frames.HEADER));
+            if (status == Status.DEADLINE_EXCEEDED || status == Status.CANCELLED) {
+                return false; // the caller has stopped waiting: nothing is worth flushing first
+            }
+        }
+        if (sendersDone(success)) {
             return false;
         }
         this.heldReply = write;
+        this.heldSuccess = success;
         return true;
     }
 
-    private boolean allSendersFinished() {
+    private boolean sendersDone(boolean success) {
         for (PipeEnd<?> end : this.ends) {
-            if (end.sender() != null && !end.sender().isFinished()) {
+            PipeSender<?> s = end.sender();
+            if (s != null && (success ? !s.isFinished() : s.isEnding())) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A sender wrote its end (event loop): release a held reply if it was the last. */
+    /** A sender wrote its end (event loop): release a held outcome if it was the last. */
     void senderEnded() {
         Runnable held = this.heldReply;
-        if (held != null && allSendersFinished()) {
+        if (held != null && sendersDone(this.heldSuccess)) {
             this.heldReply = null;
             held.run();
         }

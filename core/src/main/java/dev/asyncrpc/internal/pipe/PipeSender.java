@@ -848,6 +848,11 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         return this.state == ENDED || this.state == FAILED || (this.state == ABORTED && !this.abortPending);
     }
 
+    /** Whether the end (or an abort after the data) is queued but not yet written. */
+    synchronized boolean isEnding() {
+        return this.state == CLOSING || (this.state == ABORTED && this.abortPending);
+    }
+
     synchronized boolean isClosed() {
         return this.state != OPEN;
     }
