@@ -129,6 +129,9 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     private long bytesSent;
     private long stalledNanos;
     private long stallStart;
+    /** Stages of written chunks waiting to be completed on the executor, and whether a task will. */
+    private List<CompletableFuture<Void>> written;
+    private boolean completing;
 
     PipeSender(PipeEnd<T> end, Flow.Publisher<? extends T> source) {
         this.end = end;
@@ -736,12 +739,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             }
         }
         if (done != null) {
-            List<CompletableFuture<Void>> complete = done;
-            execute(() -> {
-                for (CompletableFuture<Void> f : complete) {
-                    f.complete(null);
-                }
-            });
+            sendComplete(done);
         }
         if (refill) {
             execute(this::refill);
@@ -753,6 +751,41 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 o.senderEnded();
             }
         }
+    }
+
+    /**
+     * Complete the stages of written chunks on the executor (never user code on the loop). One task
+     * at a time completes whatever has been written meanwhile, so send completions coalesce.
+     */
+    private void sendComplete(List<CompletableFuture<Void>> done) {
+        synchronized (this) {
+            if (this.written == null) {
+                this.written = done;
+            }
+            else {
+                this.written.addAll(done);
+            }
+            if (this.completing) {
+                return;
+            }
+            this.completing = true;
+        }
+        execute(() -> {
+            while (true) {
+                List<CompletableFuture<Void>> batch;
+                synchronized (this) {
+                    batch = this.written;
+                    this.written = null;
+                    if (batch == null) {
+                        this.completing = false;
+                        return;
+                    }
+                }
+                for (CompletableFuture<Void> f : batch) {
+                    f.complete(null);
+                }
+            }
+        });
     }
 
     private static List<CompletableFuture<Void>> add(List<CompletableFuture<Void>> list, List<CompletableFuture<Void>> stages) {

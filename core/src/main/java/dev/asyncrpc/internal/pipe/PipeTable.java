@@ -17,6 +17,7 @@ import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 
 /**
  * The pipes of one connection, owned by its event loop: routes PIPE_DATA, PIPE_END and CREDIT frames
@@ -35,6 +36,9 @@ public final class PipeTable {
         /** Do the work (event loop). */
         void run();
     }
+
+    /** Outbound bytes a connection queues before pipe senders wait for writability. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
     private final Executor executor;
     private final PipeRegistry registry;
@@ -69,6 +73,9 @@ public final class PipeTable {
     /** The channel context, once known (event loop). */
     public void context(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // pipe senders stop at unwritability: with Netty's 64 KiB default a 64 KiB chunk flips it on
+        // every frame, which costs an event and a flush each; a pipe window's worth halves the CPU per byte
+        ctx.channel().config().setWriteBufferWaterMark(WATER_MARK);
     }
 
     /** The peer's settings, from its handshake (event loop). */
