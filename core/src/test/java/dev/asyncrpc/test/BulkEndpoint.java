@@ -34,12 +34,13 @@ public class BulkEndpoint implements Bulk {
     }
 
     /**
-     * Push {@code bytes} bytes in chunks, keeping at most 16 pushes in flight and reusing their
-     * arrays once their stages complete (a pushed array is not modified before its stage completes).
+     * Push {@code bytes} bytes in chunks, keeping about 1 MiB (at least 16 pushes) in flight and
+     * reusing their arrays once their stages complete (a pushed array is not modified before its
+     * stage completes).
      * @return the checksum of what was pushed
      */
     public static long pushAll(Sink sink, long bytes, int chunkSize) {
-        int inFlight = 16;
+        int inFlight = Math.max(16, (1 << 20) / chunkSize);
         byte[][] arrays = new byte[inFlight + 1][];
         ArrayDeque<CompletableFuture<Void>> pending = new ArrayDeque<>();
         long sum = 17;

@@ -55,8 +55,8 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     /** One encoded PIPE_DATA frame, or the end ({@code frame == null}). */
     private static final class Chunk {
         final ByteBuf frame;
-        final int size;
-        final int elements;
+        int size;
+        int elements;
         /** Stages that complete when this chunk is written, or {@code null}. */
         List<CompletableFuture<Void>> stages;
         /** For the end: abort with this after the data instead of closing, or {@code null}. */
@@ -244,7 +244,9 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                     return (stage != null) ? stage : CompletableFuture.completedFuture(null);
                 }
             }
-            encodeAndQueue(elements, (stage != null) ? List.of(stage) : null);
+            if (!this.raw || !appendToTail(elements, stage)) {
+                encodeAndQueue(elements, (stage != null) ? new ArrayList<>(List.of(stage)) : null);
+            }
             return (stage != null) ? stage : CompletableFuture.completedFuture(null);
         }
         finally {
@@ -339,6 +341,48 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         }
         String m = cause.getMessage();
         return new RemoteCallException(Status.APPLICATION_ERROR, (m != null) ? m : cause.getClass().getSimpleName());
+    }
+
+    /**
+     * While the loop has not yet taken the last queued frame, copy small raw elements into the room
+     * it has left, so that bursts of small pushes share frames (producer lock held).
+     * @return whether the elements were appended
+     */
+    private boolean appendToTail(List<?> elements, CompletableFuture<Void> stage) {
+        int needed = 0;
+        for (Object e : elements) {
+            needed += 4 + ((e instanceof byte[] b) ? b.length : ((java.nio.ByteBuffer) e).remaining());
+        }
+        synchronized (this) {
+            Chunk tail = this.queue.peekLast();
+            if (tail == null || tail.frame == null || tail.size + needed > this.softTarget || tail.elements + elements.size() > PipeFrames.MAX_COUNT
+                    || tail.frame.writableBytes() < needed || this.state != OPEN) {
+                return false;
+            }
+            ByteBuf f = tail.frame;
+            for (Object e : elements) {
+                if (e instanceof byte[] b) {
+                    f.writeInt(b.length).writeBytes(b);
+                }
+                else {
+                    java.nio.ByteBuffer bb = ((java.nio.ByteBuffer) e).duplicate();
+                    f.writeInt(bb.remaining()).writeBytes(bb);
+                }
+            }
+            tail.elements += elements.size();
+            tail.size += needed;
+            PipeFrames.finishData(f, tail.elements);
+            this.queuedBytes += needed;
+            this.encodedBytes += needed;
+            this.encodedElements += elements.size();
+            if (stage != null) {
+                if (tail.stages == null) {
+                    tail.stages = new ArrayList<>(4);
+                }
+                tail.stages.add(stage);
+            }
+            return true;
+        }
     }
 
     /** Encode {@code elements} into frames and queue them (producer lock held). */
@@ -468,9 +512,11 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         int index = this.identity.index();
         int cap;
         int soft;
+        boolean busy;
         synchronized (this) {
             cap = this.frameCap;
             soft = this.softTarget;
+            busy = !this.queue.isEmpty();
         }
         List<Chunk> out = new ArrayList<>(1);
         ByteBuf frame = null;
@@ -479,7 +525,9 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             for (int i = 0; i < elements.size(); i++) {
                 Object e = elements.get(i);
                 if (frame == null) {
-                    frame = PipeFrames.startData(ALLOC, index, hint(e, elements.size() - i));
+                    int hint = hint(e, elements.size() - i);
+                    // the loop is busy: leave room for the next small pushes (see appendToTail)
+                    frame = PipeFrames.startData(ALLOC, index, busy ? Math.max(hint, Math.min(soft, 8 * hint)) : hint);
                     count = 0;
                 }
                 int at = frame.writerIndex();
