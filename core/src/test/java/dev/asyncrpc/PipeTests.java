@@ -259,6 +259,35 @@ class PipeTests {
     }
 
     @Test
+    void pipesWorkOverTheInJvmTransport() throws Exception {
+        try (AsyncRpcServer local = AsyncRpcServer.builder().address("local:pipe-tests").service(new NumbersEndpoint()).build().start();
+                AsyncRpcClient c = AsyncRpcClient.builder().address("local:pipe-tests").build()) {
+            Numbers n = c.proxy(Numbers.class);
+            InPipe<Integer> in = InPipe.create();
+            CompletableFuture<Check> check = n.check(in);
+            for (int i = 0; i < 100_000; i += 500) {
+                List<Integer> chunk = new ArrayList<>();
+                for (int j = i; j < i + 500; j++) {
+                    chunk.add(j);
+                }
+                in.push(chunk);
+            }
+            in.close();
+            assertThat(check.get(30, TimeUnit.SECONDS)).isEqualTo(new Check(100_000, true, true));
+            OutPipe<Integer> out = OutPipe.create();
+            CompletableFuture<Void> call = n.produce(100_000, 700, out);
+            int next = 0;
+            boolean inOrder = true;
+            for (int x : out) {
+                inOrder &= (x == next++);
+            }
+            call.get(30, TimeUnit.SECONDS);
+            assertThat(next).isEqualTo(100_000);
+            assertThat(inOrder).isTrue();
+        }
+    }
+
+    @Test
     void eachEndRefusesTheOtherEndsOperations() throws Exception {
         InPipe<Integer> in = InPipe.create();
         assertThatThrownBy(() -> in.pull(1)).isInstanceOf(IllegalStateException.class)
