@@ -85,28 +85,25 @@ class PipeReactiveTests {
 
         @Override
         public CompletableFuture<Void> range(int count, int failAt, OutPipe<Integer> numbers) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
             Flux<Integer> source = Flux.range(0, count)
                     .map(i -> {
                         if (i == failAt) {
                             throw new IllegalStateException("failed at " + i);
                         }
                         return i;
+                    })
+                    // runs once the pipe has seen the end (it closes, or aborts after the elements sent)
+                    .doFinally(signal -> {
+                        if (failAt >= 0) {
+                            done.completeExceptionally(new IllegalStateException("failed at " + failAt));
+                        }
+                        else {
+                            done.complete(null);
+                        }
                     });
             JdkFlowAdapter.publisherToFlowPublisher(source).subscribe(numbers);
-            // the pipe closes (or aborts) itself when the source ends; complete once it has
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            poll(numbers, done);
-            return done.thenCompose(v -> failAt >= 0 ? CompletableFuture.failedFuture(new IllegalStateException("failed at " + failAt))
-                    : CompletableFuture.completedFuture(null));
-        }
-
-        private void poll(OutPipe<Integer> numbers, CompletableFuture<Void> done) {
-            if (numbers.isClosed()) {
-                done.complete(null);
-            }
-            else {
-                this.timer.schedule(() -> poll(numbers, done), 1, TimeUnit.MILLISECONDS);
-            }
+            return done;
         }
     }
 
