@@ -97,7 +97,8 @@ public final class CallPipes {
      * REPLY waits until every out-pipe's end has been written, an ERROR until the out-pipes the
      * implementer closed (or whose publisher failed) have sent their data and end; out-pipes left
      * open are dropped, and so is everything after a deadline or cancel. If so, {@code write} runs
-     * on the loop once that is done.
+     * on the loop once that is done (or when the connection closes). Does not take ownership of
+     * {@code response}: it stays with the caller, which writes or releases it in {@code write}.
      */
     public boolean holdReply(ByteBuf response, Runnable write) {
         boolean success = response.getByte(response.readerIndex() + 4) == FrameType.REPLY.code();
