@@ -232,6 +232,31 @@ class PipeErrorTests {
         assertThat(this.server.openPipes()).isEmpty();
     }
 
+    @Test
+    void deadlineFailsThePipesOnBothSides() throws Exception {
+        CompletableFuture<RemoteCallException> serverSide = new CompletableFuture<>();
+        BulkAsync bulk = start(new BulkEndpoint() {
+            @Override
+            public Digest upload(InPipe<byte[]> chunks) {
+                try {
+                    return super.upload(chunks); // waits for chunks that never come
+                }
+                catch (RemoteCallException ex) {
+                    serverSide.complete(ex);
+                    throw ex;
+                }
+            }
+        }).proxy(BulkAsync.class, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(300)));
+        InPipe<byte[]> chunks = InPipe.create();
+        chunks.push(new byte[10]);
+        CompletableFuture<Bulk.Digest> call = bulk.upload(chunks);
+        assertThat(failureOf(call).status()).isEqualTo(Status.DEADLINE_EXCEEDED);
+        assertThat(failureOf(chunks.push(new byte[10]).toCompletableFuture()).status()).isEqualTo(Status.DEADLINE_EXCEEDED);
+        // the server learns it from the CANCEL the caller sends when its deadline passes, or from its own timer
+        assertThat(serverSide.get(10, TimeUnit.SECONDS).status()).isIn(Status.CANCELLED, Status.DEADLINE_EXCEEDED);
+        assertThat(this.client.openPipes()).isEmpty();
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null) {

@@ -246,7 +246,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     CallFuture<?> call = this.calls.remove(frame.callId());
                     if (call != null) {
                         if (call.pipes != null) {
-                            this.pipes.callEnded(call.id, frame);
+                            this.pipes.callEnded(call.id);
                         }
                         if (call.timer != null) {
                             call.timer.cancel(false);

@@ -153,14 +153,6 @@ public final class CallPipes {
         finish((type == FrameType.REPLY.code()) ? null : errorOf(frame, frame.readerIndex() + Frames.HEADER));
     }
 
-    /**
-     * The caller received its outcome frame (event loop). Does not take ownership of {@code payload}
-     * or move its reader index.
-     */
-    void finishReceived(FrameType type, ByteBuf payload) {
-        finish((type == FrameType.REPLY) ? null : errorOf(payload, payload.readerIndex()));
-    }
-
     private static RemoteCallException errorOf(ByteBuf buf, int at) {
         if (buf.writerIndex() - at < 4) {
             return new RemoteCallException(Status.INTERNAL, "the call failed");

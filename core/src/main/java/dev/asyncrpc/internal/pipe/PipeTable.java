@@ -93,14 +93,12 @@ public final class PipeTable {
     }
 
     /**
-     * The caller received the call's REPLY or ERROR (event loop): the call's pipes leave the table and
-     * those that have not ended fail. Does not take ownership of {@code frame}.
+     * The caller received the call's REPLY or ERROR (event loop): the call's pipes leave the table.
+     * Those that have not ended fail when the call's handle completes, with the same outcome (which
+     * may be a local one, such as a deadline, that won the race with this frame).
      */
-    public void callEnded(int callId, Frame frame) {
-        CallPipes pipes = this.calls.remove(callId);
-        if (pipes != null) {
-            pipes.finishReceived(frame.type(), frame.payload());
-        }
+    public void callEnded(int callId) {
+        this.calls.remove(callId);
     }
 
     /**
