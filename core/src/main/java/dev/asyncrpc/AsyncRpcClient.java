@@ -12,7 +12,7 @@ import dev.asyncrpc.internal.client.ClientProxy;
 import dev.asyncrpc.internal.client.ClientRuntime;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.Settings;
-import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.client.lb.AddressList;
 
 /**
  * An asyncrpc client without Spring: one target address, one multiplexed connection (reopened on
@@ -21,6 +21,13 @@ import dev.asyncrpc.internal.transport.Endpoint;
  * AsyncRpcClient client = AsyncRpcClient.builder().address("127.0.0.1:7443").build();
  * InventoryAsync inventory = client.proxy(InventoryAsync.class);
  * }</pre>
+ * An address may name several endpoints ({@code "10.0.0.5:7443,10.0.0.6:7443"}), or a host name
+ * re-resolved every {@link Builder#refreshInterval(Duration) refresh interval} (a Kubernetes headless
+ * Service): calls are then balanced over the endpoints, one connection each, by the power of two
+ * choices on calls in progress; an endpoint that fails or sends GOAWAY takes no new calls and is
+ * reconnected with backoff; calls that provably did not run ({@link Status#NOT_DISPATCHED}) are
+ * sent again to another endpoint. See {@code docs/deploy.md}.
+ * <p>
  * Closing the client fails its pending calls with {@link Status#UNAVAILABLE}; later calls throw.
  */
 public final class AsyncRpcClient implements AutoCloseable {
@@ -69,11 +76,30 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
-     * The target address.
+     * The target address, as configured.
      * @return the address
      */
     public String address() {
-        return this.binding.endpoint().toString();
+        return this.binding.address();
+    }
+
+    /**
+     * The endpoints calls go to now: the one address, the entries of a list, or what the last
+     * resolution of a re-resolved name returned.
+     * @return the endpoints, such as {@code 10.0.0.5:7443}
+     */
+    public List<String> endpoints() {
+        return this.binding.endpoints();
+    }
+
+    /**
+     * How many times a call was sent again after an attempt that provably did not run (refused
+     * with {@link Status#NOT_DISPATCHED}, never written, or lost after the server's GOAWAY).
+     * Always 0 for a single-endpoint address.
+     * @return the count since the client was built
+     */
+    public long retriedCalls() {
+        return this.binding.retried();
     }
 
     /**
@@ -94,13 +120,17 @@ public final class AsyncRpcClient implements AutoCloseable {
 
     @Override
     public void close() {
+        this.binding.close();
         this.runtime.close();
     }
 
     /** Builds an {@link AsyncRpcClient}; every setting is checked when set. */
     public static final class Builder {
 
-        private Endpoint endpoint;
+        private String address;
+        private Duration refreshInterval;
+        private AddressResolver resolver = AddressResolver.system();
+        private int maxAttempts = 5;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Settings settings = Settings.DEFAULTS;
@@ -159,12 +189,78 @@ public final class AsyncRpcClient implements AutoCloseable {
         }
 
         /**
-         * Where to call: {@code host:port}, {@code local:name} (in-JVM) or {@code unix:/path}.
+         * Where to call: {@code host:port}, {@code local:name} (in-JVM) or {@code unix:/path}; or
+         * several of them separated by commas, to balance calls over them.
          * @param address the address
          * @return this builder
          */
         public Builder address(String address) {
-            this.endpoint = Endpoint.parse(address);
+            this.address = AddressList.parse(address).toString();
+            return this;
+        }
+
+        /**
+         * Several endpoints to balance calls over; the same as {@link #address(String)} with the
+         * entries joined by commas.
+         * @param addresses the endpoints, each {@code host:port}, {@code local:name} or {@code unix:/path}
+         * @return this builder
+         */
+        public Builder addresses(List<String> addresses) {
+            if (addresses == null || addresses.isEmpty()) {
+                throw new IllegalArgumentException("addresses: " + addresses + " (expected: at least one address)");
+            }
+            return address(String.join(",", addresses));
+        }
+
+        /**
+         * Several endpoints to balance calls over.
+         * @param addresses the endpoints
+         * @return this builder
+         * @see #addresses(List)
+         */
+        public Builder addresses(String... addresses) {
+            return addresses(List.of(addresses));
+        }
+
+        /**
+         * Resolve the host names of the address through the {@link #resolver(AddressResolver)
+         * resolver} now and again every {@code interval}, and balance calls over every address
+         * found: what a Kubernetes headless Service needs. A new endpoint takes calls within one
+         * interval; one that disappears takes none after the resolution that missed it (its calls
+         * in progress finish). Default: none (names are resolved when connecting, and a single
+         * address is not balanced).
+         * @param interval the interval, or {@code null} for none
+         * @return this builder
+         */
+        public Builder refreshInterval(Duration interval) {
+            this.refreshInterval = (interval != null) ? positive(interval, "refreshInterval") : null;
+            return this;
+        }
+
+        /**
+         * How host names are resolved when a {@link #refreshInterval(Duration) refresh interval}
+         * is set. Default {@link AddressResolver#system()}.
+         * @param resolver the resolver
+         * @return this builder
+         */
+        public Builder resolver(AddressResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * With several endpoints: how many times in all a call may be sent when its attempts
+         * provably did not run (refused with {@link Status#NOT_DISPATCHED} by a draining server,
+         * never written, or lost after a GOAWAY that excluded it). Nothing else is retried.
+         * Default 5; 1 turns retries off.
+         * @param attempts the number of attempts
+         * @return this builder
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: >= 1)");
+            }
+            this.maxAttempts = attempts;
             return this;
         }
 
@@ -253,7 +349,7 @@ public final class AsyncRpcClient implements AutoCloseable {
          * @throws IllegalStateException if no address was set
          */
         public AsyncRpcClient build() {
-            if (this.endpoint == null) {
+            if (this.address == null) {
                 throw new IllegalStateException("address: not set (expected: host:port, local:name or unix:/path)");
             }
             boolean owns = this.executor == null;
@@ -261,7 +357,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
                     exec, owns, new Codecs(), this.sslContext, this.observer);
-            return new AsyncRpcClient(runtime, new ClientBinding(runtime, this.endpoint));
+            return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
         }
     }
 }

@@ -257,12 +257,12 @@ class CallControlTests {
         start();
         Work work = this.client.proxy(Work.class, CallOptions.DEFAULT.withTimeout(Duration.ofMillis(100)));
         long start = System.nanoTime();
-        AsyncCall<String> call = work.run("poll", 1_000);
+        AsyncCall<String> call = work.run("poll", 10_000);
         assertThatThrownBy(() -> call.join(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(RemoteCallException.class, ex -> assertThat(ex.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("deadline of 100 ms fired after " + millis + " ms");
-        assertThat(millis).isBetween(90L, 400L);
+        assertThat(millis).isBetween(90L, 1_000L); // 100 ms plus scheduling on a loaded 2-core machine
         assertThat(this.worker.sawCancel.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(this.worker.remainingAtStart.get()).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(100));
         assertThat(call.state()).isEqualTo(CallState.FAILED);

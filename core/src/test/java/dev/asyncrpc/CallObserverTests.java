@@ -73,7 +73,8 @@ class CallObserverTests {
             assertThat(client.pendingCalls()).isZero();
             // the server records its end after the reply is queued: wait for the counts, bounded
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (observer.count("SERVER add OK async") < 10 && System.nanoTime() < deadline) {
+            while ((observer.count("SERVER add OK async") < 10 || observer.count("SERVER fail APPLICATION_ERROR async") < 3)
+                    && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             assertThat(observer.count("SERVER add OK async")).isEqualTo(10);

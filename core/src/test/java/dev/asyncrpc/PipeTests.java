@@ -288,6 +288,26 @@ class PipeTests {
     }
 
     @Test
+    void pipesWorkThroughABalancedBinding() throws Exception {
+        try (AsyncRpcServer second = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new NumbersEndpoint()).build().start();
+                AsyncRpcClient balanced = AsyncRpcClient.builder().address(this.server.address() + "," + second.address()).build()) {
+            Numbers n = balanced.proxy(Numbers.class);
+            for (int call = 0; call < 6; call++) {
+                InPipe<Integer> in = InPipe.create();
+                CompletableFuture<Check> check = n.check(in);
+                in.push(List.of(0, 1, 2, 3));
+                in.close();
+                assertThat(check.get(10, TimeUnit.SECONDS)).isEqualTo(new Check(4, true, true));
+                OutPipe<Integer> out = OutPipe.create();
+                n.produce(1000, 10, out).get(10, TimeUnit.SECONDS);
+                assertThat(out.pull(2000)).hasSize(1000);
+                assertThat(out.isClosed()).isTrue();
+            }
+            assertThat(balanced.openPipes()).isEmpty();
+        }
+    }
+
+    @Test
     void eachEndRefusesTheOtherEndsOperations() throws Exception {
         InPipe<Integer> in = InPipe.create();
         assertThatThrownBy(() -> in.pull(1)).isInstanceOf(IllegalStateException.class)

@@ -20,10 +20,16 @@ class UnaryBenchmarkTests {
         try (Driver driver = UnaryBenchmark.driver(system)) {
             driver.start();
             Window window = new Window(driver, payload);
-            Window.Segment s = window.run(8, 0, Duration.ofMillis(300).toNanos());
-            assertThat(window.firstFailure()).isNull();
-            assertThat(s.failures()).isZero();
-            assertThat(s.calls()).isPositive();
+            // a loaded machine may need several slices before the first calls complete (connection set-up, JIT)
+            long calls = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (calls == 0 && System.nanoTime() < deadline) {
+                Window.Segment s = window.run(8, 0, Duration.ofMillis(300).toNanos());
+                assertThat(window.firstFailure()).isNull();
+                assertThat(s.failures()).isZero();
+                calls += s.calls();
+            }
+            assertThat(calls).isPositive();
         }
     }
 

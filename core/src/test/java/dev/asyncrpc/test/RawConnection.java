@@ -47,6 +47,7 @@ public final class RawConnection implements Closeable {
 
     /** Whether the peer closed the connection (reads until end of stream, dropping frames). */
     public boolean awaitClosed() throws IOException {
+        this.socket.setSoTimeout(120_000); // the peer closes when its test is done, which may take long under load
         try {
             while (this.in.read() >= 0) {
                 // drain

@@ -3,9 +3,13 @@ package dev.asyncrpc.sample;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.CallState;
@@ -13,11 +17,11 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.ImportRemoteServices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
-import org.testcontainers.utility.MountableFile;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,25 +33,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The packaged sample running in a container (the local base image, host networking, loopback
- * only) and a client-only application pointed at it by {@code @ServiceConnection}: every
- * operation of the sample is called. Runs under failsafe, after {@code package}.
+ * The sample's container image, built from {@code sample-app/Dockerfile} on the local base image
+ * ({@link SampleImage}), running with host networking on loopback only and a memory limit, and a
+ * client-only application pointed at it by {@code @ServiceConnection}: every operation of the
+ * sample is called (plain, future, {@code AsyncCall}), and the image's health probes, user and
+ * heap sizing are checked. Runs under failsafe, after {@code package}; skipped only where there
+ * is no Docker ({@link DockerCondition}).
  */
 @SpringBootTest(classes = SampleContainerTests.ClientApplication.class)
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(DockerCondition.class)
+@Testcontainers
 class SampleContainerTests {
 
     private static final int PORT = freeLoopbackPort();
 
+    private static final int MANAGEMENT_PORT = freeLoopbackPort();
+
+    private static final long MEMORY_LIMIT = 512L * 1024 * 1024;
+
     @Container
     @ServiceConnection(name = "asyncrpc")
-    static final GenericContainer<?> sample = new GenericContainer<>("asyncrpc/jre-base:17")
+    static final GenericContainer<?> sample = new GenericContainer<>(SampleImage.build())
         .withNetworkMode("host")
-        .withCopyFileToContainer(MountableFile.forHostPath(sampleJar()), "/app/app.jar")
+        .withCreateContainerCmdModifier((cmd) -> cmd.getHostConfig().withMemory(MEMORY_LIMIT))
         .withEnv("ASYNCRPC_SERVER_ADDRESS", "127.0.0.1")
         .withEnv("ASYNCRPC_SERVER_PORT", String.valueOf(PORT))
-        .withCommand("java", "-jar", "/app/app.jar")
-        .waitingFor(Wait.forLogMessage(".*asyncrpc server listening on.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
+        .withEnv("SERVER_ADDRESS", "127.0.0.1")
+        .withEnv("SERVER_PORT", String.valueOf(MANAGEMENT_PORT))
+        .waitingFor(Wait.forLogMessage(".*Started SampleApplication.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
 
     @Autowired
     private Greeter greeter;
@@ -78,12 +91,29 @@ class SampleContainerTests {
             .satisfies((ex) -> assertThat(ex.status()).isEqualTo(Status.INVALID_ARGUMENT));
     }
 
-    private static Path sampleJar() {
-        Path jar = Path.of(System.getProperty("asyncrpc.sample.jar", "target/asyncrpc-sample-app-0.1.0-SNAPSHOT.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No sample jar at " + jar.toAbsolutePath() + ": run this test with `./mvnw verify` (after package)");
+    @Test
+    void healthProbesOfTheImageAreUp() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + probe))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(probe).isEqualTo(200);
+            assertThat(response.body()).as(probe).contains("\"UP\"");
         }
-        return jar;
+    }
+
+    @Test
+    void runsAsAnUnprivilegedUser() throws Exception {
+        assertThat(sample.execInContainer("id", "-u").getStdout().trim()).isEqualTo("1000");
+    }
+
+    @Test
+    void heapIsSizedFromTheMemoryLimit() throws Exception {
+        // the JVM is PID 1: ask it for its flags (jcmd is in the base image)
+        String flags = sample.execInContainer("jcmd", "1", "VM.flags").getStdout();
+        Matcher max = Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(flags);
+        assertThat(max.find()).as("MaxHeapSize in %s", flags).isTrue();
+        assertThat(Long.parseLong(max.group(1))).isEqualTo(MEMORY_LIMIT * 3 / 4);
     }
 
     private static int freeLoopbackPort() {

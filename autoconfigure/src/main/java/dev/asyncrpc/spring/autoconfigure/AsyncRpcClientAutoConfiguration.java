@@ -10,16 +10,20 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of asyncrpc clients: the {@link AsyncRpcClients} behind the beans that
  * {@link ImportRemoteServices} registers, one client per remote service, addressed by
- * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}.
+ * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}, over
+ * TLS when {@code asyncrpc.client.services.<name>.ssl.bundle} (or
+ * {@code asyncrpc.client.defaults.ssl.bundle}) names an SSL bundle.
  */
-@AutoConfiguration(after = AsyncRpcServerAutoConfiguration.class)
+@AutoConfiguration(after = { AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcClient.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcClientProperties.class)
@@ -28,8 +32,8 @@ public final class AsyncRpcClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncRpcClients asyncRpcClients(AsyncRpcClientProperties properties, ObjectProvider<AsyncRpcConnectionDetails> connectionDetails,
-            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment) {
+            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles) {
         return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
-                environment);
+                environment, sslBundles.getIfAvailable());
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.asyncrpc.Ordering;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,7 +23,7 @@ public class AsyncRpcClientProperties {
     /** Settings every service's client uses unless the service overrides them. */
     private final Defaults defaults = new Defaults();
 
-    /** Remote services by service name: address ('host:port', 'unix:/path' or 'local:name'), connect-timeout, handshake-timeout, max-frame-size. */
+    /** Remote services by service name: address ('host:port', 'unix:/path' or 'local:name', or several separated by commas), refresh-interval, and any default to override (timeout, ordering, ssl, ...). */
     private final Map<String, Service> services = new LinkedHashMap<>();
 
     public boolean isEnabled() {
@@ -56,6 +57,15 @@ public class AsyncRpcClientProperties {
         /** Netty event loop threads of each service's client. */
         private int ioThreads = 1;
 
+        /** How long a call may take before it fails with DEADLINE_EXCEEDED (the server is told); no limit when unset, as in Microsoft RPC. */
+        private @Nullable Duration timeout;
+
+        /** Dispatch ordering of calls made from one thread: causal (in issue order) or noncausal (independently). */
+        private Ordering ordering = Ordering.CAUSAL;
+
+        /** TLS settings every service's client uses unless the service overrides them. */
+        private final Ssl ssl = new Ssl();
+
         public Duration getConnectTimeout() {
             return this.connectTimeout;
         }
@@ -88,13 +98,77 @@ public class AsyncRpcClientProperties {
             Checks.check(ioThreads > 0, "asyncrpc.client.defaults.io-threads", ioThreads, "> 0");
             this.ioThreads = ioThreads;
         }
+
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = (timeout != null) ? Checks.positive("asyncrpc.client.defaults.timeout", timeout) : null;
+        }
+
+        public Ordering getOrdering() {
+            return this.ordering;
+        }
+
+        public void setOrdering(Ordering ordering) {
+            this.ordering = Checks.ordering("asyncrpc.client.defaults.ordering", ordering);
+        }
+
+        public Ssl getSsl() {
+            return this.ssl;
+        }
+    }
+
+    /** Client TLS settings shared by every remote service. */
+    public static class Ssl {
+
+        /** Name of the SSL bundle (spring.ssl.bundle.*) whose trust material checks the servers' certificates (and whose key, if any, is the client certificate); plaintext when unset. */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
+    /** Client TLS settings of one remote service. */
+    public static class ServiceSsl {
+
+        /** Whether to call this service over TLS; when unset, TLS is on if a bundle is set here or in the defaults. */
+        private @Nullable Boolean enabled;
+
+        /** Name of the SSL bundle for this service; the default's when unset. */
+        private @Nullable String bundle;
+
+        public @Nullable Boolean getEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
     }
 
     /** Client settings of one remote service; an unset value falls back to the defaults. */
     public static class Service {
 
-        /** Address of the service: 'host:port', 'unix:/path' or 'local:name'. */
+        /** Address of the service: 'host:port', 'unix:/path' or 'local:name'; several separated by commas to balance calls over them. */
         private @Nullable String address;
+
+        /** How often to resolve the host names of the address again and balance calls over every address found (a Kubernetes headless Service); never when unset. */
+        private @Nullable Duration refreshInterval;
 
         /** How long a connection attempt may take; the default's when unset. */
         private @Nullable Duration connectTimeout;
@@ -105,12 +179,29 @@ public class AsyncRpcClientProperties {
         /** Largest frame accepted from the server; the default's when unset. */
         private @Nullable DataSize maxFrameSize;
 
+        /** How long a call may take before it fails with DEADLINE_EXCEEDED; the default's when unset. */
+        private @Nullable Duration timeout;
+
+        /** Dispatch ordering of calls made from one thread (causal or noncausal); the default's when unset. */
+        private @Nullable Ordering ordering;
+
+        /** TLS settings of this service; the default's when unset. */
+        private final ServiceSsl ssl = new ServiceSsl();
+
         public @Nullable String getAddress() {
             return this.address;
         }
 
         public void setAddress(@Nullable String address) {
             this.address = address;
+        }
+
+        public @Nullable Duration getRefreshInterval() {
+            return this.refreshInterval;
+        }
+
+        public void setRefreshInterval(@Nullable Duration refreshInterval) {
+            this.refreshInterval = (refreshInterval != null) ? Checks.positive("asyncrpc.client.services.<name>.refresh-interval", refreshInterval) : null;
         }
 
         public @Nullable Duration getConnectTimeout() {
@@ -135,6 +226,26 @@ public class AsyncRpcClientProperties {
 
         public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
             this.maxFrameSize = (maxFrameSize != null) ? Checks.frameSize("asyncrpc.client.services.<name>.max-frame-size", maxFrameSize) : null;
+        }
+    
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = (timeout != null) ? Checks.positive("asyncrpc.client.services.<name>.timeout", timeout) : null;
+        }
+
+        public @Nullable Ordering getOrdering() {
+            return this.ordering;
+        }
+
+        public void setOrdering(@Nullable Ordering ordering) {
+            this.ordering = (ordering != null) ? Checks.ordering("asyncrpc.client.services.<name>.ordering", ordering) : null;
+        }
+
+        public ServiceSsl getSsl() {
+            return this.ssl;
         }
     }
 }

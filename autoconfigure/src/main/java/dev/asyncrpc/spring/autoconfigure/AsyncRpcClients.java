@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import javax.net.ssl.SSLContext;
+
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.RemoteService;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
@@ -19,12 +21,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * The clients of the application's remote services: one {@link AsyncRpcClient} (one connection)
- * per service name, shared by every interface of that service, closed with the context.
+ * The clients of the application's remote services: one {@link AsyncRpcClient} per service name
+ * (one connection per endpoint: an address may list several, or name a host re-resolved every
+ * {@code refresh-interval}), shared by every interface of that service, closed with the context.
  *
  * <p>{@link #proxy(Class)} checks at once that the service has an address. When the address can
  * be resolved already the client is made at once, which also checks the address and the
@@ -47,6 +52,8 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
 
     private final PropertyResolver resolver;
 
+    private final SslBundleLookup sslBundles;
+
     private final Map<String, AsyncRpcClient> clients = new ConcurrentHashMap<>();
 
     private final List<Deferred<?>> deferred = new CopyOnWriteArrayList<>();
@@ -56,7 +63,7 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
     private volatile boolean closed;
 
     /**
-     * Create the clients' registry; no client is made yet.
+     * Create the clients' registry, without TLS; no client is made yet.
      * @param properties the client settings
      * @param connectionDetails asked in order for each service's address before the properties
      * @param customizers applied to each client builder after the properties, in order
@@ -64,10 +71,28 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
      */
     public AsyncRpcClients(AsyncRpcClientProperties properties, List<AsyncRpcConnectionDetails> connectionDetails,
             List<AsyncRpcClientCustomizer> customizers, PropertyResolver resolver) {
+        this(properties, connectionDetails, customizers, resolver, null);
+    }
+
+    /**
+     * Create the clients' registry; no client is made yet, but every SSL bundle the properties name
+     * is checked at once.
+     * @param properties the client settings
+     * @param connectionDetails asked in order for each service's address before the properties
+     * @param customizers applied to each client builder after the properties, in order
+     * @param resolver resolves placeholders in addresses (the environment)
+     * @param sslBundles where the {@code ssl.bundle} properties are looked up, or {@code null}
+     * @throws InvalidConfigurationPropertyValueException if an SSL setting is invalid (such as a
+     *         bundle that does not exist), naming the property
+     */
+    public AsyncRpcClients(AsyncRpcClientProperties properties, List<AsyncRpcConnectionDetails> connectionDetails,
+            List<AsyncRpcClientCustomizer> customizers, PropertyResolver resolver, @Nullable SslBundles sslBundles) {
         this.properties = properties;
         this.connectionDetails = List.copyOf(connectionDetails);
         this.customizers = List.copyOf(customizers);
         this.resolver = resolver;
+        this.sslBundles = new SslBundleLookup(sslBundles);
+        checkSslBundles();
     }
 
     /**
@@ -197,14 +222,72 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
             throw new IllegalStateException("Invalid address for remote service '" + service + "' (" + addressProperty(service) + "): "
                     + ex.getMessage(), ex);
         }
+        if (settings.getRefreshInterval() != null) {
+            builder.refreshInterval(settings.getRefreshInterval());
+        }
         builder.connectTimeout(orDefault(settings.getConnectTimeout(), defaults.getConnectTimeout()));
         builder.handshakeTimeout(orDefault(settings.getHandshakeTimeout(), defaults.getHandshakeTimeout()));
         builder.maxFrameSize((int) orDefault(settings.getMaxFrameSize(), defaults.getMaxFrameSize()).toBytes());
         builder.ioThreads(defaults.getIoThreads());
+        builder.timeout(orNull(settings.getTimeout(), defaults.getTimeout()));
+        builder.ordering(orDefault(settings.getOrdering(), defaults.getOrdering()));
+        Tls tls = tls(service, settings);
+        if (tls != null) {
+            builder.tls(this.sslBundles.sslContext(tls.property(), tls.bundle()));
+        }
         this.customizers.forEach((customizer) -> customizer.customize(service, builder));
         AsyncRpcClient client = builder.build();
         logger.debug("asyncrpc client of remote service '" + service + "' calls " + client.address());
         return client;
+    }
+
+    /** Fails start-up if a bundle named in the properties does not exist, or TLS is on without one. */
+    private void checkSslBundles() {
+        String defaultBundle = this.properties.getDefaults().getSsl().getBundle();
+        if (defaultBundle != null && !defaultBundle.isBlank()) {
+            this.sslBundles.bundle("asyncrpc.client.defaults.ssl.bundle", defaultBundle.trim());
+        }
+        this.properties.getServices().forEach((service, settings) -> {
+            Tls tls = tls(service, settings);
+            if (tls != null) {
+                this.sslBundles.bundle(tls.property(), tls.bundle());
+            }
+        });
+    }
+
+    /**
+     * The SSL bundle a service's client uses, and the property that names it.
+     * @return the bundle, or {@code null} for plaintext
+     */
+    private @Nullable Tls tls(String service, AsyncRpcClientProperties.Service settings) {
+        String prefix = "asyncrpc.client.services." + service + ".ssl.";
+        String bundle = settings.getSsl().getBundle();
+        String property = prefix + "bundle";
+        if (bundle == null || bundle.isBlank()) {
+            bundle = this.properties.getDefaults().getSsl().getBundle();
+            property = "asyncrpc.client.defaults.ssl.bundle";
+        }
+        boolean hasBundle = bundle != null && !bundle.isBlank();
+        Boolean enabled = settings.getSsl().getEnabled();
+        if (enabled == null) {
+            enabled = hasBundle;
+        }
+        if (!enabled) {
+            return null;
+        }
+        if (!hasBundle) {
+            throw new InvalidConfigurationPropertyValueException(prefix + "enabled", true,
+                    "TLS needs an SSL bundle: set " + prefix + "bundle or asyncrpc.client.defaults.ssl.bundle.");
+        }
+        return new Tls(property, bundle.trim());
+    }
+
+    /** A bundle name and the property it comes from. */
+    private record Tls(String property, String bundle) {
+    }
+
+    private static <V> @Nullable V orNull(@Nullable V value, @Nullable V fallback) {
+        return (value != null) ? value : fallback;
     }
 
     private static <V> V orDefault(@Nullable V value, V fallback) {

@@ -1,33 +1,46 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import java.util.ArrayList;
-import java.util.List;
 
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import dev.asyncrpc.spring.RemoteEndpoint;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationContext;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of the asyncrpc server: when the context holds beans annotated
  * {@link RemoteEndpoint}, an {@link AsyncRpcServerLifecycle} serves them on
- * {@code asyncrpc.server.port} from the moment the context starts until it closes. Plain
- * implementations run on a pool of {@code asyncrpc.server.worker-threads} threads, or on virtual
- * threads when {@code spring.threads.virtual.enabled=true} (Java 21 and later).
+ * {@code asyncrpc.server.port} from the moment the context starts until it closes (draining
+ * within {@code asyncrpc.server.shutdown.grace-period}), over TLS when
+ * {@code asyncrpc.server.ssl.bundle} names an SSL bundle. Plain implementations run on the
+ * executor {@code asyncrpc.server.executor} chooses: by default a pool of
+ * {@code asyncrpc.server.worker-threads} threads, or virtual threads when
+ * {@code spring.threads.virtual.enabled=true} (Java 21 and later).
  */
-@AutoConfiguration
+@AutoConfiguration(after = { SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcServer.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcServerProperties.class)
@@ -37,17 +50,46 @@ public final class AsyncRpcServerAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(annotation = RemoteEndpoint.class)
     AsyncRpcServerLifecycle asyncRpcServerLifecycle(AsyncRpcServerProperties properties, ApplicationContext context,
-            ObjectProvider<AsyncRpcServerCustomizer> customizers) {
+            ObjectProvider<AsyncRpcServerCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
         return new AsyncRpcServerLifecycle(properties,
                 () -> new ArrayList<>(context.getBeansWithAnnotation(RemoteEndpoint.class).values()),
-                customizers.orderedStream().toList(), context);
+                customizers.orderedStream().toList(), context, sslBundles.getIfAvailable());
     }
 
     @Bean
     @Order(0)
-    @ConditionalOnThreading(Threading.VIRTUAL)
+    @Conditional(OnVirtualThreadsCondition.class)
     @ConditionalOnBean(annotation = RemoteEndpoint.class)
     VirtualThreadsServerCustomizer asyncRpcVirtualThreadsServerCustomizer() {
         return new VirtualThreadsServerCustomizer();
+    }
+
+    @Bean
+    @Order(0)
+    @ConditionalOnProperty(name = "asyncrpc.server.executor", havingValue = "application")
+    @ConditionalOnBean(annotation = RemoteEndpoint.class)
+    ApplicationExecutorServerCustomizer asyncRpcApplicationExecutorServerCustomizer(BeanFactory beanFactory) {
+        return new ApplicationExecutorServerCustomizer(beanFactory);
+    }
+
+    /**
+     * Matches {@code asyncrpc.server.executor=virtual}, and {@code auto} (the default) when Spring
+     * Boot's virtual threads are active ({@code spring.threads.virtual.enabled=true}, Java 21+).
+     */
+    static final class OnVirtualThreadsCondition extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            AsyncRpcServerProperties.WorkerExecutor executor = Binder.get(context.getEnvironment())
+                .bind("asyncrpc.server.executor", AsyncRpcServerProperties.WorkerExecutor.class)
+                .orElse(AsyncRpcServerProperties.WorkerExecutor.AUTO);
+            return switch (executor) {
+                case VIRTUAL -> ConditionOutcome.match("asyncrpc.server.executor=virtual");
+                case AUTO -> Threading.VIRTUAL.isActive(context.getEnvironment())
+                        ? ConditionOutcome.match("asyncrpc.server.executor=auto and virtual threads are active")
+                        : ConditionOutcome.noMatch("asyncrpc.server.executor=auto and virtual threads are not active");
+                default -> ConditionOutcome.noMatch("asyncrpc.server.executor=" + executor.name().toLowerCase());
+            };
+        }
     }
 }

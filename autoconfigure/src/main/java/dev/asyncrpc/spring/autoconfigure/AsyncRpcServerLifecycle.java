@@ -1,17 +1,28 @@
 package dev.asyncrpc.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -22,9 +33,17 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * Runs the application's {@link AsyncRpcServer}: builds it from the properties, the endpoints and
- * the customizers and starts it when the context starts, closes it when the context stops. Once
- * bound, the TCP port is published as {@value #PORT_PROPERTY} and the address clients use as
- * {@value #ADDRESS_PROPERTY} (in the environment of this context and its parents).
+ * the customizers and starts it when the context starts. Once bound, the TCP port is published as
+ * {@value #PORT_PROPERTY} and the address clients use as {@value #ADDRESS_PROPERTY} (in the
+ * environment of this context and its parents).
+ *
+ * <p>When the context stops or closes, the server drains: first readiness goes down (an
+ * {@link AvailabilityChangeEvent} with {@link ReadinessState#REFUSING_TRAFFIC}, unless the
+ * application is refusing traffic already), then the server stops listening, sends go-away to its
+ * clients (calls they send afterwards are refused with {@link Status#NOT_DISPATCHED}, safe to send
+ * elsewhere), lets calls in progress finish within {@code asyncrpc.server.shutdown.grace-period}
+ * and closes. The drain runs on its own thread ({@link #stop(Runnable)}), so it overlaps with the
+ * graceful shutdown of other lifecycles of the same phase, such as a web server's.
  */
 public final class AsyncRpcServerLifecycle implements SmartLifecycle {
 
@@ -40,6 +59,12 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
     /** The name of the non-daemon thread that keeps the JVM alive while the server runs. */
     public static final String KEEP_ALIVE_THREAD = "asyncrpc-server-keepalive";
 
+    /** The name of the thread that drains the server when it stops. */
+    public static final String DRAIN_THREAD = "asyncrpc-server-drain";
+
+    /** Spring Boot's default of {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final String PROPERTY_SOURCE_NAME = "server.ports";
 
     private static final Log logger = LogFactory.getLog(AsyncRpcServerLifecycle.class);
@@ -52,55 +77,101 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
 
     private final @Nullable ApplicationContext context;
 
+    private final @Nullable SSLContext sslContext;
+
     private volatile @Nullable AsyncRpcServer server;
 
     private volatile @Nullable CountDownLatch stopped;
 
+    /** Completes when the drain in progress has ended; {@code null} when none is. */
+    private @Nullable CompletableFuture<Void> draining;
+
+    /** Whether this lifecycle published REFUSING_TRAFFIC, to be undone by a restart. */
+    private boolean refusedTraffic;
+
     /**
-     * Create the lifecycle; checks the settings at once.
+     * Create the lifecycle of a plaintext server; checks the settings at once.
      * @param properties the server settings
      * @param endpoints supplies the implementation objects when the server starts
      * @param customizers applied to the builder after the properties, in order
-     * @param context where the bound port is published, or {@code null}
+     * @param context where the bound port is published and readiness events go, or {@code null}
      * @throws IllegalArgumentException if a setting is invalid, naming the property
      */
     public AsyncRpcServerLifecycle(AsyncRpcServerProperties properties, Supplier<List<Object>> endpoints,
             List<AsyncRpcServerCustomizer> customizers, @Nullable ApplicationContext context) {
+        this(properties, endpoints, customizers, context, null);
+    }
+
+    /**
+     * Create the lifecycle; checks the settings at once and loads the SSL bundle, if one is named.
+     * @param properties the server settings
+     * @param endpoints supplies the implementation objects when the server starts
+     * @param customizers applied to the builder after the properties, in order
+     * @param context where the bound port is published and readiness events go, or {@code null}
+     * @param sslBundles where {@code asyncrpc.server.ssl.bundle} is looked up, or {@code null}
+     * @throws IllegalArgumentException if a setting is invalid, naming the property
+     * @throws InvalidConfigurationPropertyValueException if the SSL settings are invalid (such as a
+     *         bundle that does not exist)
+     */
+    public AsyncRpcServerLifecycle(AsyncRpcServerProperties properties, Supplier<List<Object>> endpoints,
+            List<AsyncRpcServerCustomizer> customizers, @Nullable ApplicationContext context, @Nullable SslBundles sslBundles) {
         this.properties = properties;
         this.endpoints = endpoints;
         this.customizers = List.copyOf(customizers);
         this.context = context;
         applyProperties(AsyncRpcServer.builder());
+        this.sslContext = sslContext(properties.getSsl(), new SslBundleLookup(sslBundles));
+        warnIfTheGracePeriodOutlastsTheShutdownPhase();
     }
 
     @Override
     public void start() {
+        CompletableFuture<Void> previous;
+        synchronized (this) {
+            previous = this.draining;
+        }
+        if (previous != null) {
+            previous.join(); // restarted while draining: the old listener must be closed first
+        }
         if (this.server != null) {
             return;
         }
         AsyncRpcServer.Builder builder = applyProperties(AsyncRpcServer.builder());
+        AsyncRpcServerProperties.Ssl ssl = this.properties.getSsl();
+        if (this.sslContext != null) {
+            builder.tls(this.sslContext, ssl.getClientAuth());
+        }
         List<Object> implementations = this.endpoints.get();
         implementations.forEach(builder::service);
         this.customizers.forEach((customizer) -> customizer.customize(builder));
         AsyncRpcServer started = builder.build().start();
         this.server = started;
         keepAlive();
-        logger.info("asyncrpc server listening on " + started.address() + " serving " + started.services());
+        logger.info("asyncrpc server listening on " + started.address()
+                + ((this.sslContext != null) ? " (TLS with SSL bundle '" + ssl.getBundle() + "', client-auth " + ssl.getClientAuth().name().toLowerCase() + ")" : "")
+                + " serving " + started.services());
         publish(started);
+        acceptTrafficAgain();
     }
 
+    /**
+     * Drain the server and wait until it has closed (at most the grace period, and the time it
+     * takes to close).
+     */
     @Override
     public void stop() {
-        AsyncRpcServer running = this.server;
-        if (running != null) {
-            this.server = null;
-            running.close();
-        }
-        CountDownLatch latch = this.stopped;
-        if (latch != null) {
-            this.stopped = null;
-            latch.countDown();
-        }
+        drain().join();
+    }
+
+    /**
+     * Drain the server on another thread: readiness goes down (in the calling thread, before this
+     * method returns), then go-away, the grace period for calls in progress, and close;
+     * {@code callback} runs when the server has closed.
+     * @param callback tells Spring's lifecycle processor that the server has stopped
+     */
+    @Override
+    public void stop(Runnable callback) {
+        drain().whenComplete((ignored, failure) -> callback.run());
     }
 
     @Override
@@ -119,6 +190,125 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
      */
     public @Nullable AsyncRpcServer getServer() {
         return this.server;
+    }
+
+    private synchronized CompletableFuture<Void> drain() {
+        CompletableFuture<Void> inProgress = this.draining;
+        if (inProgress != null) {
+            return inProgress;
+        }
+        AsyncRpcServer running = this.server;
+        if (running == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        refuseTraffic();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        this.draining = done;
+        Duration grace = this.properties.getShutdown().getGracePeriod();
+        Thread thread = new Thread(() -> {
+            Throwable failure = null;
+            try {
+                drain(running, grace);
+            }
+            catch (Throwable ex) {
+                failure = ex;
+                logger.error("asyncrpc server failed to drain", ex);
+                running.close();
+            }
+            finally {
+                synchronized (this) {
+                    this.server = null;
+                    this.draining = null;
+                }
+                releaseKeepAlive();
+            }
+            if (failure == null) {
+                done.complete(null);
+            }
+            else {
+                done.completeExceptionally(failure);
+            }
+        }, DRAIN_THREAD);
+        thread.setDaemon(false);
+        thread.start();
+        return done;
+    }
+
+    private static void drain(AsyncRpcServer running, Duration grace) {
+        long start = System.nanoTime();
+        int active = running.activeCalls();
+        logger.info("asyncrpc server " + running.address() + " draining: " + active + " calls in progress on " + running.connections()
+                + " connections, grace period " + grace);
+        int unfinished = running.shutdown(grace);
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        if (unfinished > 0) {
+            logger.warn("asyncrpc server " + running.address() + " closed after its grace period of " + grace + " with " + unfinished
+                    + " calls unfinished (their callers get UNAVAILABLE)");
+        }
+        else {
+            logger.info("asyncrpc server " + running.address() + " drained and closed in " + millis + " ms");
+        }
+    }
+
+    /** Readiness goes down before the drain, unless the application is refusing traffic already. */
+    private void refuseTraffic() {
+        ApplicationContext c = this.context;
+        if (c == null) {
+            return;
+        }
+        ApplicationAvailability availability = c.getBeanProvider(ApplicationAvailability.class).getIfAvailable();
+        if (availability != null && availability.getState(ReadinessState.class) == ReadinessState.REFUSING_TRAFFIC) {
+            return;
+        }
+        AvailabilityChangeEvent.publish(c, this, ReadinessState.REFUSING_TRAFFIC);
+        this.refusedTraffic = true;
+    }
+
+    /** After a restart, undo what {@link #refuseTraffic()} did. */
+    private synchronized void acceptTrafficAgain() {
+        ApplicationContext c = this.context;
+        if (c != null && this.refusedTraffic) {
+            this.refusedTraffic = false;
+            AvailabilityChangeEvent.publish(c, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+    }
+
+    private void releaseKeepAlive() {
+        CountDownLatch latch = this.stopped;
+        if (latch != null) {
+            this.stopped = null;
+            latch.countDown();
+        }
+    }
+
+    private static @Nullable SSLContext sslContext(AsyncRpcServerProperties.Ssl ssl, SslBundleLookup lookup) {
+        String bundle = ssl.getBundle();
+        if (bundle == null || bundle.isBlank()) {
+            if (ssl.getClientAuth() != AsyncRpcServer.ClientAuth.NONE) {
+                throw new InvalidConfigurationPropertyValueException("asyncrpc.server.ssl.client-auth", ssl.getClientAuth().name().toLowerCase(),
+                        "Client certificates need TLS: set asyncrpc.server.ssl.bundle too.");
+            }
+            return null;
+        }
+        return lookup.sslContext("asyncrpc.server.ssl.bundle", bundle.trim());
+    }
+
+    /**
+     * Spring waits for each shutdown phase at most {@code spring.lifecycle.timeout-per-shutdown-phase};
+     * a longer grace period would be cut short.
+     */
+    private void warnIfTheGracePeriodOutlastsTheShutdownPhase() {
+        if (!(this.context instanceof ConfigurableApplicationContext configurable)) {
+            return;
+        }
+        Duration phase = Binder.get(configurable.getEnvironment())
+            .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+            .orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+        Duration grace = this.properties.getShutdown().getGracePeriod();
+        if (grace.compareTo(phase) > 0) {
+            logger.warn("asyncrpc.server.shutdown.grace-period (" + grace + ") is longer than spring.lifecycle.timeout-per-shutdown-phase ("
+                    + phase + "): the context stops waiting for the drain after " + phase);
+        }
     }
 
     private void keepAlive() {

@@ -1,5 +1,8 @@
 package dev.asyncrpc.spring.autoconfigure;
 
+import java.time.Duration;
+
+import dev.asyncrpc.AsyncRpcServer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,6 +35,15 @@ public class AsyncRpcServerProperties {
 
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */
     private int ioThreads = 0;
+
+    /** Which threads run plain (blocking) implementations: auto, workers, virtual or application. */
+    private WorkerExecutor executor = WorkerExecutor.AUTO;
+
+    /** TLS: the SSL bundle with the server's certificate, and whether clients must present one. */
+    private final Ssl ssl = new Ssl();
+
+    /** Graceful shutdown: how long calls in progress may take when the server stops. */
+    private final Shutdown shutdown = new Shutdown();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -91,5 +103,80 @@ public class AsyncRpcServerProperties {
     public void setIoThreads(int ioThreads) {
         Checks.check(ioThreads >= 0, "asyncrpc.server.io-threads", ioThreads, ">= 0; 0 for Netty's default");
         this.ioThreads = ioThreads;
+    }
+
+    public WorkerExecutor getExecutor() {
+        return this.executor;
+    }
+
+    public void setExecutor(WorkerExecutor executor) {
+        this.executor = executor;
+    }
+
+    public Ssl getSsl() {
+        return this.ssl;
+    }
+
+    public Shutdown getShutdown() {
+        return this.shutdown;
+    }
+
+    /** Which threads run plain (blocking) implementations. */
+    public enum WorkerExecutor {
+
+        /** Virtual threads when spring.threads.virtual.enabled=true on Java 21 or later, else the worker pool. */
+        AUTO,
+
+        /** The server's own pool of asyncrpc.server.worker-threads threads. */
+        WORKERS,
+
+        /** One virtual thread per call (Java 21 or later). */
+        VIRTUAL,
+
+        /** Spring Boot's applicationTaskExecutor bean (spring.task.execution.*), shared with the rest of the application. */
+        APPLICATION
+    }
+
+    /** TLS settings of the server. */
+    public static class Ssl {
+
+        /** Name of the SSL bundle (spring.ssl.bundle.*) with the server's key and certificate, and the trust material for client certificates; plaintext when unset. */
+        private @Nullable String bundle;
+
+        /** Whether clients must present a certificate trusted by the bundle: none, want (asked, not required) or need. */
+        private AsyncRpcServer.ClientAuth clientAuth = AsyncRpcServer.ClientAuth.NONE;
+
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+
+        public AsyncRpcServer.ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(AsyncRpcServer.ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+    }
+
+    /** Graceful shutdown settings of the server. */
+    public static class Shutdown {
+
+        /** How long calls in progress may take to finish when the server stops (new calls are refused with NOT_DISPATCHED meanwhile); 0 closes at once. */
+        private Duration gracePeriod = Duration.ofSeconds(30);
+
+        public Duration getGracePeriod() {
+            return this.gracePeriod;
+        }
+
+        public void setGracePeriod(Duration gracePeriod) {
+            Checks.check(gracePeriod != null && !gracePeriod.isNegative(), "asyncrpc.server.shutdown.grace-period", gracePeriod,
+                    "a duration of 0 or more");
+            this.gracePeriod = gracePeriod;
+        }
     }
 }

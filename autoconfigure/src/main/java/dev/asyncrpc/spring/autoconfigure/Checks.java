@@ -2,6 +2,8 @@ package dev.asyncrpc.spring.autoconfigure;
 
 import java.time.Duration;
 
+import dev.asyncrpc.Ordering;
+
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -31,5 +33,10 @@ final class Checks {
     static Duration positive(String property, Duration duration) {
         check(duration != null && !duration.isZero() && !duration.isNegative(), property, duration, "a positive duration");
         return duration;
+    }
+
+    static Ordering ordering(String property, Ordering ordering) {
+        check(ordering == Ordering.CAUSAL || ordering == Ordering.NONCAUSAL, property, ordering, "causal or noncausal");
+        return ordering;
     }
 }

@@ -9,15 +9,24 @@ import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Runs plain implementations on virtual threads (one per call) instead of the worker pool, when
+ * {@code asyncrpc.server.executor=virtual}, or {@code auto} with
  * {@code spring.threads.virtual.enabled=true} on Java 21 or later. Owns the executor and shuts it
  * down with the context, after the server has closed.
  */
 final class VirtualThreadsServerCustomizer implements AsyncRpcServerCustomizer, DisposableBean {
 
     private @Nullable ExecutorService executor;
+
+    VirtualThreadsServerCustomizer() {
+        if (Runtime.version().feature() < 21) {
+            throw new InvalidConfigurationPropertyValueException("asyncrpc.server.executor", "virtual",
+                    "Virtual threads need Java 21 or later; this is Java " + Runtime.version().feature() + ".");
+        }
+    }
 
     @Override
     public synchronized void customize(AsyncRpcServer.Builder builder) {

@@ -1,12 +1,17 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.CallState;
+import dev.asyncrpc.Ordering;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
@@ -17,6 +22,8 @@ import dev.asyncrpc.spring.autoconfigure.scan.EchoAsync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -57,6 +64,78 @@ class AsyncRpcClientAutoConfigurationTests {
             assertThat(defaults.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(defaults.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
             assertThat(defaults.getIoThreads()).isEqualTo(1);
+            assertThat(defaults.getTimeout()).isNull();
+            assertThat(defaults.getOrdering()).isEqualTo(Ordering.CAUSAL);
+            assertThat(defaults.getSsl().getBundle()).isNull();
+        });
+    }
+
+    @Test
+    void timeoutOfOneServiceOverridesTheDefaultAndReachesTheClient() throws Exception {
+        ManualExecutor neverRuns = new ManualExecutor();
+        try (AsyncRpcServer stuck = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new EchoEndpoint())
+            .executor(neverRuns.executorService()).build().start()) {
+            this.runner.withUserConfiguration(ImportEchoBoth.class)
+                .withPropertyValues("asyncrpc.client.services.echo.address=" + stuck.address(), "asyncrpc.client.defaults.timeout=1h",
+                        "asyncrpc.client.services.echo.timeout=200ms")
+                .run((context) -> {
+                    long start = System.nanoTime();
+                    AsyncCall<String> call = context.getBean(EchoAsync.class).echo("never answered");
+                    assertThatExceptionOfType(RemoteCallException.class).isThrownBy(() -> call.join(Duration.ofSeconds(20)))
+                        .satisfies((ex) -> assertThat(ex.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                });
+        }
+    }
+
+    /**
+     * Two calls from one thread, then one from another thread, to a server whose executor runs
+     * nothing until the test says so: with causal ordering the server holds the second call back
+     * until the first has started, so the first two it dispatches are the first and the third;
+     * without, it dispatches them as they come.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "causal, 1 3", "noncausal, 1 2" })
+    void orderingOfOneServiceReachesTheClient(String ordering, String firstDispatched) throws Exception {
+        ManualExecutor executor = new ManualExecutor();
+        RecordingEcho endpoint = new RecordingEcho();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(endpoint)
+            .executor(executor.executorService()).build().start()) {
+            this.runner.withUserConfiguration(ImportEchoBoth.class)
+                .withPropertyValues("asyncrpc.client.services.echo.address=" + server.address(),
+                        "asyncrpc.client.defaults.ordering=" + ("causal".equals(ordering) ? "noncausal" : "causal"),
+                        "asyncrpc.client.services.echo.ordering=" + ordering)
+                .run((context) -> {
+                    EchoAsync echo = context.getBean(EchoAsync.class);
+                    List<AsyncCall<String>> calls = new ArrayList<>();
+                    calls.add(echo.echo("1"));
+                    calls.add(echo.echo("2"));
+                    calls.add(CompletableFuture.supplyAsync(() -> echo.echo("3")).get(10, TimeUnit.SECONDS));
+                    executor.take(2, Duration.ofSeconds(10)).forEach(Runnable::run);
+                    assertThat(String.join(" ", endpoint.received)).isEqualTo(firstDispatched);
+                    executor.runUntil(() -> calls.stream().allMatch((call) -> call.state() != CallState.PENDING), Duration.ofSeconds(20));
+                    for (int i = 0; i < calls.size(); i++) {
+                        assertThat(calls.get(i).join(Duration.ofSeconds(10))).isEqualTo("echo: " + (i + 1));
+                    }
+                });
+        }
+    }
+
+    @Test
+    void orderingDefaultIsNotAValidSetting() {
+        this.runner.withPropertyValues("asyncrpc.client.defaults.ordering=default").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure()))
+                .contains("asyncrpc.client.defaults.ordering: DEFAULT (expected: causal or noncausal)");
+        });
+    }
+
+    @Test
+    void negativeTimeoutOfOneServiceFailsNamingTheProperty() {
+        this.runner.withPropertyValues("asyncrpc.client.services.echo.timeout=-5s").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure())).contains("asyncrpc.client.services.echo",
+                    "timeout: PT-5S (expected: a positive duration)");
         });
     }
 
@@ -80,6 +159,54 @@ class AsyncRpcClientAutoConfigurationTests {
                 assertThat(clients.client("echo")).isSameAs(clients.client("echo"));
                 assertThat(clients.client("echo").address()).isEqualTo(this.address);
             });
+    }
+
+    @Test
+    void aCommaSeparatedAddressBalancesOverEveryEndpoint() {
+        AsyncRpcServer second = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new EchoEndpoint()).build().start();
+        String list = this.address + ",127.0.0.1:" + second.port();
+        try {
+            this.runner.withUserConfiguration(ImportEchoBoth.class)
+                .withPropertyValues("asyncrpc.client.services.echo.address=" + list)
+                .run((context) -> {
+                    AsyncRpcClient client = context.getBean(AsyncRpcClients.class).client("echo");
+                    assertThat(client.address()).isEqualTo(list);
+                    assertThat(client.endpoints()).containsExactly(this.address, "127.0.0.1:" + second.port());
+                    Echo echo = context.getBean(Echo.class);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while ((this.server.connections() == 0 || second.connections() == 0) && System.nanoTime() < deadline) {
+                        assertThat(echo.echo("both")).isEqualTo("echo: both");
+                    }
+                    assertThat(this.server.connections()).isEqualTo(1);
+                    assertThat(second.connections()).isEqualTo(1);
+                });
+        }
+        finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void refreshIntervalResolvesTheAddressAgainOnThatInterval() {
+        this.runner.withUserConfiguration(ImportEchoBoth.class)
+            .withPropertyValues("asyncrpc.client.services.echo.address=localhost:" + this.server.port(),
+                    "asyncrpc.client.services.echo.refresh-interval=250ms")
+            .run((context) -> {
+                assertThat(context.getBean(AsyncRpcClientProperties.class).getServices().get("echo").getRefreshInterval())
+                    .isEqualTo(Duration.ofMillis(250));
+                AsyncRpcClient client = context.getBean(AsyncRpcClients.class).client("echo");
+                // the name was resolved by the client (to loopback addresses), not left to the connection
+                assertThat(client.endpoints()).isNotEmpty().allSatisfy((e) -> assertThat(e).doesNotStartWith("localhost"));
+                assertThat(context.getBean(Echo.class).echo("resolved")).isEqualTo("echo: resolved");
+            });
+    }
+
+    @Test
+    void aNonPositiveRefreshIntervalFailsNamingTheProperty() {
+        this.runner.withUserConfiguration(ImportEchoBoth.class)
+            .withPropertyValues("asyncrpc.client.services.echo.address=" + this.address, "asyncrpc.client.services.echo.refresh-interval=0s")
+            .run((context) -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("asyncrpc.client.services.<name>.refresh-interval"));
     }
 
     @Test
@@ -251,6 +378,18 @@ class AsyncRpcClientAutoConfigurationTests {
     @ImportRemoteServices(basePackages = "dev.asyncrpc.spring.autoconfigure.scan")
     static class ScanEcho {
 
+    }
+
+    /** Records the texts it is called with, in the order of the calls. */
+    static class RecordingEcho implements Echo {
+
+        final List<String> received = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String echo(String text) {
+            this.received.add(text);
+            return "echo: " + text;
+        }
     }
 
     private AsyncRpcClients userClients() {

@@ -1,5 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure;
 
+import java.time.Duration;
+
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.RemoteCallException;
@@ -40,6 +42,10 @@ class AsyncRpcServerAutoConfigurationTests {
             assertThat(defaults.getMaxConcurrentCalls()).isEqualTo(100_000);
             assertThat(defaults.getWorkerThreads()).isEqualTo(64);
             assertThat(defaults.getIoThreads()).isZero();
+            assertThat(defaults.getExecutor()).isEqualTo(AsyncRpcServerProperties.WorkerExecutor.AUTO);
+            assertThat(defaults.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(defaults.getSsl().getBundle()).isNull();
+            assertThat(defaults.getSsl().getClientAuth()).isEqualTo(AsyncRpcServer.ClientAuth.NONE);
         });
     }
 
@@ -133,6 +139,22 @@ class AsyncRpcServerAutoConfigurationTests {
             assertThat(context).hasFailed();
             assertThat(Failures.messages(context.getStartupFailure())).contains("asyncrpc.server.max-frame-size")
                 .contains("expected: between 1KB and 2047MB");
+        });
+    }
+
+    @Test
+    void gracePeriodIsBound() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.shutdown.grace-period=1500ms", "asyncrpc.server.ssl.client-auth=none")
+            .run((context) -> assertThat(context.getBean(AsyncRpcServerProperties.class).getShutdown().getGracePeriod())
+                .isEqualTo(Duration.ofMillis(1500)));
+    }
+
+    @Test
+    void negativeGracePeriodFailsNamingTheProperty() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.shutdown.grace-period=-1s").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure()))
+                .contains("asyncrpc.server.shutdown.grace-period: PT-1S (expected: a duration of 0 or more)");
         });
     }
 

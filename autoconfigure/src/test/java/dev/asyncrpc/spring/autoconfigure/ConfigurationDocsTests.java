@@ -53,10 +53,23 @@ class ConfigurationDocsTests {
     @Test
     void everyPerServiceSettingIsDocumented() throws Exception {
         Set<String> settings = new TreeSet<>();
-        for (PropertyDescriptor d : Introspector.getBeanInfo(AsyncRpcClientProperties.Service.class, Object.class).getPropertyDescriptors()) {
-            settings.add(SERVICE_PREFIX + d.getName().replaceAll("([A-Z])", "-$1").toLowerCase());
-        }
+        collectSettings(AsyncRpcClientProperties.Service.class, SERVICE_PREFIX, settings);
+        assertThat(settings).contains(SERVICE_PREFIX + "address", SERVICE_PREFIX + "ssl.bundle");
         assertThat(documented().keySet()).filteredOn((name) -> name.startsWith(SERVICE_PREFIX)).containsExactlyInAnyOrderElementsOf(settings);
+    }
+
+    /** The settings of a properties bean, descending into nested groups (such as {@code ssl}). */
+    private static void collectSettings(Class<?> type, String prefix, Set<String> settings) throws Exception {
+        for (PropertyDescriptor d : Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
+            String name = prefix + d.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
+            Class<?> valueType = d.getPropertyType();
+            if (valueType.getEnclosingClass() == AsyncRpcClientProperties.class && !valueType.isEnum()) {
+                collectSettings(valueType, name + ".", settings);
+            }
+            else {
+                settings.add(name);
+            }
+        }
     }
 
     @Test

@@ -38,6 +38,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** The deadline timer (loop). */
     java.util.concurrent.ScheduledFuture<?> timer;
 
+    /**
+     * The attempt that currently carries this call when a balanced binding sends it (one
+     * connection per attempt); cancelling this call cancels that attempt. {@code null} otherwise.
+     */
+    volatile CallFuture<?> attempt;
+
+    /** Whether the caller asked to cancel (either mode): a balanced binding then sends the call no more. */
+    volatile boolean cancelRequested;
+
+    /** The runtime that counts and observes this call; {@code null} for an attempt (its call is counted). */
     private final ClientRuntime runtime;
     private final Object observation;
 
@@ -48,6 +58,18 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.observation = observation;
         this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
         runtime.pending.incrementAndGet();
+    }
+
+    /**
+     * An attempt of a call sent by a balanced binding: same method, a copy of its request, the
+     * call's deadline. Neither counted nor observed: the call it carries is.
+     */
+    CallFuture(ClientMethod method, ByteBuf request, long deadlineNanos) {
+        this.method = method;
+        this.request = request;
+        this.runtime = null;
+        this.observation = null;
+        this.deadlineNanos = deadlineNanos;
     }
 
     @Override
@@ -70,6 +92,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     /** The call ended with {@code status} ({@code null}: a value). Runs once. */
     private void ended(Status status) {
+        if (this.runtime == null) {
+            return;
+        }
         this.runtime.pending.decrementAndGet();
         dev.asyncrpc.CallObserver observer = this.runtime.observer;
         if (observer != dev.asyncrpc.CallObserver.NONE) {
@@ -110,7 +135,8 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return false;
         }
-        dev.asyncrpc.CallObserver observer = this.runtime.observer;
+        this.cancelRequested = true;
+        dev.asyncrpc.CallObserver observer = (this.runtime != null) ? this.runtime.observer : dev.asyncrpc.CallObserver.NONE;
         if (observer != dev.asyncrpc.CallObserver.NONE) {
             try {
                 observer.onCancel(this.method.info, mode);
@@ -124,6 +150,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
                 return false;
             }
             ended(Status.CANCELLED);
+        }
+        CallFuture<?> a = this.attempt;
+        if (a != null) {
+            a.cancelCall(mode);
+            return true;
         }
         ClientConnection c = this.connection;
         if (c != null) {

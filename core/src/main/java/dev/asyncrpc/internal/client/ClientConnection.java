@@ -46,6 +46,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private volatile boolean closed;
     private volatile String closeReason;
     private volatile boolean goingAway;
+    /** Set once the handshake is done (calls go out at once from then on). */
+    private volatile boolean ready;
+    /** The last call id the server said it may have dispatched (GOAWAY), or -1 before any GOAWAY. */
+    private volatile long goAwayLastCallId = -1;
 
     // event loop only
     private Channel channel;
@@ -67,6 +71,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     boolean isUsable() {
         return !this.closed && !this.goingAway;
+    }
+
+    /** Whether the handshake is done and the connection still takes calls. Any thread. */
+    boolean isReady() {
+        return this.ready && isUsable();
+    }
+
+    /**
+     * The highest call id the server may have dispatched, from its GOAWAY; -1 if none was received.
+     * A call with a larger id was never dispatched, so it is safe to send again. Any thread.
+     */
+    long goAwayLastCallId() {
+        return this.goAwayLastCallId;
     }
 
     /** Attach the channel (before it connects); closing it fails everything outstanding. */
@@ -265,6 +282,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 case PONG -> { }
                 case GOAWAY -> {
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
+                    this.goAwayLastCallId = body.lastCallId() & 0xFFFF_FFFFL;
                     this.goingAway = true;
                     this.closeReason = this.endpoint + " is going away: " + body.message();
                     observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString()));
@@ -289,6 +307,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         this.peer = hello.settings();
         this.pipes.peer(this.peer);
+        this.ready = true;
         observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);

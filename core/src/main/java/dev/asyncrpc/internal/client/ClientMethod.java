@@ -118,6 +118,11 @@ final class ClientMethod {
         }
     }
 
+    /** Whether calls of this operation are dispatched in causal order (they carry an ordering key). */
+    boolean isCausal() {
+        return (this.flags & Frames.CALL_CAUSAL) != 0;
+    }
+
     /** Where the u32 timeout sits in the CALL frame, relative to its reader index. */
     int timeoutOffset() {
         return Frames.HEADER + 2 + this.name.length;

@@ -150,7 +150,7 @@ public final class ClientProxy implements InvocationHandler {
             case "hashCode":
                 return System.identityHashCode(proxy);
             case "toString":
-                return "asyncrpc proxy for " + this.model.type().getName() + " (service '" + this.model.name() + "' at " + this.binding.endpoint() + ")";
+                return "asyncrpc proxy for " + this.model.type().getName() + " (service '" + this.model.name() + "' at " + this.binding.address() + ")";
             default:
                 if (method.isDefault()) {
                     return InvocationHandler.invokeDefault(proxy, method, args);
