@@ -111,6 +111,16 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
+     * A read-only snapshot of the calls this client's connections hold: issued and not answered
+     * yet, oldest first, without argument values. It costs nothing until asked: each connection's
+     * event loop lists its calls, and this waits for the loops for at most a second.
+     * @return the calls
+     */
+    public java.util.List<PendingCallInfo> pendingCallSnapshot() {
+        return this.runtime.pendingCallSnapshot(Duration.ofSeconds(1));
+    }
+
+    /**
      * Connections open or opening.
      * @return the count
      */

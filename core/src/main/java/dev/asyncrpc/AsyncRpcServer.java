@@ -25,10 +25,12 @@ public final class AsyncRpcServer implements AutoCloseable {
 
     private final ServerRuntime runtime;
     private final List<String> services;
+    private final List<CallObserver.CallInfo> operations;
 
-    private AsyncRpcServer(ServerRuntime runtime, List<String> services) {
+    private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations) {
         this.runtime = runtime;
         this.services = services;
+        this.operations = operations;
     }
 
     public static Builder builder() {
@@ -80,6 +82,24 @@ public final class AsyncRpcServer implements AutoCloseable {
      */
     public List<PipeInfo> openPipes() {
         return this.runtime.pipes().snapshot();
+    }
+
+    /**
+     * The operations served, each with its service, name and whether the implementation is
+     * asynchronous (side {@link CallObserver.CallInfo.Side#SERVER}).
+     * @return the operations, in the order the services were given
+     */
+    public List<CallObserver.CallInfo> operations() {
+        return this.operations;
+    }
+
+    /**
+     * Whether the server is bound and accepting calls: {@code false} before {@link #start()}, and
+     * from the moment a {@link #shutdown(java.time.Duration) drain} begins or the server is closed.
+     * @return whether new calls are accepted
+     */
+    public boolean isAccepting() {
+        return this.runtime.isAccepting();
     }
 
     /**
@@ -312,7 +332,7 @@ public final class AsyncRpcServer implements AutoCloseable {
                 case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
             };
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
-            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList());
+            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList(), registry.operations());
         }
     }
 }

@@ -2,9 +2,11 @@ package dev.asyncrpc.sample;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.AsyncReply;
+import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.RemoteEndpoint;
 
@@ -35,8 +37,17 @@ public class GreeterEndpoint implements GreeterService, DisposableBean {
             return;
         }
         // no thread waits: the scheduler completes the reply when the time has come
-        this.scheduler.schedule(() -> reply.complete(new Greeting("Hello, " + name + ", sorry for the wait!", name)),
+        ScheduledFuture<?> later = this.scheduler.schedule(() -> reply.complete(new Greeting("Hello, " + name + ", sorry for the wait!", name)),
                 delayMillis, TimeUnit.MILLISECONDS);
+        // a caller that cancels stops the wait: the call ends at once as cancelled
+        ServerCall call = ServerCall.current();
+        if (call != null) {
+            call.onCancel(() -> {
+                if (later.cancel(false)) {
+                    reply.abort(Status.CANCELLED, "greeting " + name + " cancelled by the caller");
+                }
+            });
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.AsyncRpcConnectionDetails;
 import dev.asyncrpc.spring.ImportRemoteServices;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
 /**
@@ -22,6 +24,7 @@ import org.springframework.core.env.Environment;
  * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}, over
  * TLS when {@code asyncrpc.client.services.<name>.ssl.bundle} (or
  * {@code asyncrpc.client.defaults.ssl.bundle}) names an SSL bundle.
+ * Every {@link CallObserver} bean observes the clients' calls.
  */
 @AutoConfiguration(after = { AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcClient.class)
@@ -35,5 +38,16 @@ public final class AsyncRpcClientAutoConfiguration {
             ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles) {
         return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
                 environment, sslBundles.getIfAvailable());
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcClientCustomizer asyncRpcClientObserverCustomizer(ObjectProvider<CallObserver> observers) {
+        return (service, builder) -> {
+            CallObserver observer = CompositeCallObserver.of(observers.orderedStream().toList());
+            if (observer != CallObserver.NONE) {
+                builder.observer(observer);
+            }
+        };
     }
 }

@@ -129,6 +129,15 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         return this.clients.computeIfAbsent(service, this::createClient);
     }
 
+    /**
+     * The clients made so far, by service name: a read-only snapshot for metrics, health and the
+     * Actuator endpoint.
+     * @return the clients
+     */
+    public Map<String, AsyncRpcClient> clients() {
+        return Map.copyOf(this.clients);
+    }
+
     @Override
     public void start() {
         // the application's own server (if any) is running now: resolve what waited for it

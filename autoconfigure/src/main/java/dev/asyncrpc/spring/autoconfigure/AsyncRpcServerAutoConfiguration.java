@@ -3,6 +3,7 @@ package dev.asyncrpc.spring.autoconfigure;
 import java.util.ArrayList;
 
 import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import dev.asyncrpc.spring.RemoteEndpoint;
 
@@ -38,7 +39,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@code asyncrpc.server.ssl.bundle} names an SSL bundle. Plain implementations run on the
  * executor {@code asyncrpc.server.executor} chooses: by default a pool of
  * {@code asyncrpc.server.worker-threads} threads, or virtual threads when
- * {@code spring.threads.virtual.enabled=true} (Java 21 and later).
+ * {@code spring.threads.virtual.enabled=true} (Java 21 and later). Every {@link CallObserver} bean
+ * observes the server's calls.
  */
 @AutoConfiguration(after = { SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcServer.class)
@@ -54,6 +56,17 @@ public final class AsyncRpcServerAutoConfiguration {
         return new AsyncRpcServerLifecycle(properties,
                 () -> new ArrayList<>(context.getBeansWithAnnotation(RemoteEndpoint.class).values()),
                 customizers.orderedStream().toList(), context, sslBundles.getIfAvailable());
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcServerCustomizer asyncRpcServerObserverCustomizer(ObjectProvider<CallObserver> observers) {
+        return (builder) -> {
+            CallObserver observer = CompositeCallObserver.of(observers.orderedStream().toList());
+            if (observer != CallObserver.NONE) {
+                builder.observer(observer);
+            }
+        };
     }
 
     @Bean

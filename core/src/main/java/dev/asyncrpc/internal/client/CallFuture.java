@@ -35,6 +35,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** {@code System.nanoTime()} when the caller stops waiting, or 0. */
     final long deadlineNanos;
 
+    /** {@code System.nanoTime()} when the call was issued (for snapshots of pending calls). */
+    final long issuedNanos = System.nanoTime();
+
     /** The deadline timer (loop). */
     java.util.concurrent.ScheduledFuture<?> timer;
 
@@ -56,7 +59,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.request = request;
         this.runtime = runtime;
         this.observation = observation;
-        this.deadlineNanos = (method.timeoutNanos != 0) ? System.nanoTime() + method.timeoutNanos : 0;
+        this.deadlineNanos = (method.timeoutNanos != 0) ? this.issuedNanos + method.timeoutNanos : 0;
         runtime.pending.incrementAndGet();
     }
 

@@ -475,6 +475,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         return this.closed;
     }
 
+    /** Add the calls this connection holds (sent and unanswered, or waiting to be sent) to {@code out}. Event loop. */
+    void snapshot(List<dev.asyncrpc.PendingCallInfo> out, long nowNanos) {
+        for (CallFuture<?> call : this.calls.values()) {
+            out.add(info(call, nowNanos));
+        }
+        for (CallFuture<?> call : this.waiting) {
+            out.add(info(call, nowNanos));
+        }
+    }
+
+    private static dev.asyncrpc.PendingCallInfo info(CallFuture<?> call, long nowNanos) {
+        return new dev.asyncrpc.PendingCallInfo(call.method.model.service(), call.method.model.name(),
+                java.time.Duration.ofNanos(Math.max(0, nowNanos - call.issuedNanos)), call.state());
+    }
+
+    EventLoop loop() {
+        return this.loop;
+    }
+
     /** Close the connection; outstanding calls fail with UNAVAILABLE and {@code reason}. Any thread. */
     void close(String reason) {
         try {

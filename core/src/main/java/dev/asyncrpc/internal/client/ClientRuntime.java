@@ -69,6 +69,39 @@ public final class ClientRuntime implements AutoCloseable {
         return this.connections.size();
     }
 
+    /**
+     * The calls the connections hold now, oldest first: each connection's table is read on its own
+     * event loop, so this waits for the loops (at most {@code timeout} in all); nothing is kept per
+     * call for it beyond the issue time.
+     */
+    public java.util.List<dev.asyncrpc.PendingCallInfo> pendingCallSnapshot(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.List<dev.asyncrpc.PendingCallInfo> all = new java.util.ArrayList<>();
+        for (ClientConnection c : this.connections.keySet()) {
+            java.util.List<dev.asyncrpc.PendingCallInfo> part = new java.util.ArrayList<>();
+            if (c.loop().inEventLoop()) {
+                c.snapshot(part, System.nanoTime());
+                all.addAll(part);
+                continue;
+            }
+            try {
+                c.loop().submit(() -> c.snapshot(part, System.nanoTime()))
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                all.addAll(part);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                    | java.util.concurrent.RejectedExecutionException ex) {
+                // the loop is busy or gone: leave this connection out of the snapshot
+            }
+        }
+        all.sort(java.util.Comparator.comparing(dev.asyncrpc.PendingCallInfo::age).reversed());
+        return all;
+    }
+
     public boolean isClosed() {
         return this.closed;
     }

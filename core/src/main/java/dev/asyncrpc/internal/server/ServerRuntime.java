@@ -158,6 +158,12 @@ public final class ServerRuntime implements AutoCloseable {
         return this.activeCalls.get();
     }
 
+    /** Bound, listening, and not draining or closed. */
+    public boolean isAccepting() {
+        Channel ch = this.serverChannel;
+        return ch != null && ch.isActive() && !this.draining;
+    }
+
     public boolean isDrainingOrClosed() {
         return this.draining;
     }

@@ -31,6 +31,11 @@ public final class ServiceRegistry {
         return this.services;
     }
 
+    /** What each served operation is, in registration order. */
+    public List<dev.asyncrpc.CallObserver.CallInfo> operations() {
+        return this.methods.values().stream().map((m) -> m.info).toList();
+    }
+
     /** A message for an unknown operation, naming what is served. */
     String unknown(String fullName) {
         int slash = fullName.indexOf('/');

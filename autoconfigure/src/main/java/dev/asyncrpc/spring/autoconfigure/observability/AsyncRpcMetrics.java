@@ -1,0 +1,178 @@
+package dev.asyncrpc.spring.autoconfigure.observability;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.CallObserver;
+import dev.asyncrpc.CancelMode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * asyncrpc's gauges and counters. Gauges read the runtime's own counts when they are sampled, so
+ * they cost nothing per call; a client's gauges are registered when the client is made (the
+ * client customizer reports it), the server's when the server is built. The counters count
+ * {@link CallObserver} events: cancels and go-aways.
+ */
+final class AsyncRpcMetrics implements MeterBinder, CallObserver {
+
+    static final String CLIENT_PENDING_CALLS = "asyncrpc.client.calls.pending";
+
+    static final String CLIENT_CONNECTIONS = "asyncrpc.client.connections";
+
+    static final String CLIENT_CANCELS = "asyncrpc.client.cancels";
+
+    static final String CLIENT_RETRIES = "asyncrpc.client.retries";
+
+    static final String SERVER_ACTIVE_CALLS = "asyncrpc.server.calls.active";
+
+    static final String SERVER_CONNECTIONS = "asyncrpc.server.connections";
+
+    static final String GOAWAYS = "asyncrpc.goaways";
+
+    static final String DIRECT_MEMORY_USED = "asyncrpc.netty.direct.memory.used";
+
+    private final Supplier<@Nullable AsyncRpcServer> server;
+
+    private final Function<String, @Nullable AsyncRpcClient> clients;
+
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+    private final Set<String> services = new LinkedHashSet<>();
+
+    private boolean serverBuilt;
+
+    /**
+     * Create the metrics.
+     * @param server the running server, or {@code null} when none runs (asked when sampled)
+     * @param clients the client of a service, or {@code null} (asked when sampled)
+     */
+    AsyncRpcMetrics(Supplier<@Nullable AsyncRpcServer> server, Function<String, @Nullable AsyncRpcClient> clients) {
+        this.server = server;
+        this.clients = clients;
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        this.registries.add(registry);
+        Gauge.builder(DIRECT_MEMORY_USED, AsyncRpcMetrics::directMemoryUsed)
+            .description("Direct memory used by Netty's default allocator, which asyncrpc's connections use")
+            .baseUnit(BaseUnits.BYTES)
+            .register(registry);
+        for (CallInfo.Side side : CallInfo.Side.values()) {
+            goAways(registry, side);
+        }
+        if (this.serverBuilt) {
+            bindServer(registry);
+        }
+        for (String service : this.services) {
+            bindClient(registry, service);
+        }
+    }
+
+    /**
+     * Direct memory held by the allocator the runtime uses ({@code ByteBufAllocator.DEFAULT}: the
+     * adaptive or the pooled one, as {@code io.netty.allocator.type} says), or -1 when it keeps no
+     * account.
+     */
+    static long directMemoryUsed() {
+        return (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) ? provider.metric().usedDirectMemory() : -1;
+    }
+
+    /** The server is being built: register its gauges. */
+    synchronized void serverBuilt() {
+        if (!this.serverBuilt) {
+            this.serverBuilt = true;
+            this.registries.forEach(this::bindServer);
+        }
+    }
+
+    /** The client of {@code service} is being built: register its gauges. */
+    synchronized void clientBuilt(String service) {
+        if (this.services.add(service)) {
+            for (MeterRegistry registry : this.registries) {
+                bindClient(registry, service);
+            }
+        }
+    }
+
+    private void bindServer(MeterRegistry registry) {
+        Gauge.builder(SERVER_ACTIVE_CALLS, () -> server(AsyncRpcServer::activeCalls))
+            .description("Calls in progress on the server")
+            .register(registry);
+        Gauge.builder(SERVER_CONNECTIONS, () -> server(AsyncRpcServer::connections))
+            .description("Connections open to the server")
+            .register(registry);
+    }
+
+    private void bindClient(MeterRegistry registry, String service) {
+        Gauge.builder(CLIENT_PENDING_CALLS, () -> client(service, AsyncRpcClient::pendingCalls))
+            .description("Calls issued through the client of a remote service that have not completed")
+            .tag("service", service)
+            .register(registry);
+        Gauge.builder(CLIENT_CONNECTIONS, () -> client(service, AsyncRpcClient::connections))
+            .description("Connections of the client of a remote service, open or opening")
+            .tag("service", service)
+            .register(registry);
+        FunctionCounter.builder(CLIENT_RETRIES, this, (metrics) -> {
+            AsyncRpcClient c = metrics.clients.apply(service);
+            return (c != null) ? c.retriedCalls() : 0;
+        })
+            .description("Calls sent again after an attempt that provably did not run (refused as not dispatched, never written, or lost after a go-away)")
+            .tag("service", service)
+            .register(registry);
+    }
+
+    private int server(ToIntFunction<AsyncRpcServer> count) {
+        AsyncRpcServer s = this.server.get();
+        return (s != null) ? count.applyAsInt(s) : 0;
+    }
+
+    private int client(String service, ToIntFunction<AsyncRpcClient> count) {
+        AsyncRpcClient c = this.clients.apply(service);
+        return (c != null) ? count.applyAsInt(c) : 0;
+    }
+
+    private static Counter goAways(MeterRegistry registry, CallInfo.Side side) {
+        return Counter.builder(GOAWAYS)
+            .description("GOAWAY frames a server sent (side=server) or a client received (side=client)")
+            .tag("side", side.name().toLowerCase(Locale.ROOT))
+            .register(registry);
+    }
+
+    @Override
+    public void onCancel(CallInfo call, CancelMode mode) {
+        for (MeterRegistry registry : new ArrayList<>(this.registries)) {
+            Counter.builder(CLIENT_CANCELS)
+                .description("Calls the caller cancelled, by mode (ABORTIVE or GRACEFUL)")
+                .tag("service", call.service())
+                .tag("method", call.operation())
+                .tag("mode", mode.name())
+                .register(registry)
+                .increment();
+        }
+    }
+
+    @Override
+    public void onGoAway(CallInfo.Side side, String peer) {
+        for (MeterRegistry registry : this.registries) {
+            goAways(registry, side).increment();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.asyncrpc.spring.autoconfigure.observability;
+
+import java.util.function.Supplier;
+
+import dev.asyncrpc.AsyncRpcServer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The server's health: UP while it is bound and accepting calls; OUT_OF_SERVICE before it starts,
+ * from the moment a drain begins, and once it is stopped, so that the readiness group takes the
+ * application out of rotation before its calls are refused.
+ */
+final class AsyncRpcServerHealthIndicator implements HealthIndicator {
+
+    private final Supplier<@Nullable AsyncRpcServer> server;
+
+    AsyncRpcServerHealthIndicator(Supplier<@Nullable AsyncRpcServer> server) {
+        this.server = server;
+    }
+
+    @Override
+    public Health health() {
+        AsyncRpcServer s = this.server.get();
+        if (s == null) {
+            return Health.outOfService().withDetail("state", "STOPPED").build();
+        }
+        Health.Builder health = s.isAccepting() ? Health.up().withDetail("state", "ACCEPTING")
+                : Health.outOfService().withDetail("state", "DRAINING");
+        return health.withDetail("address", s.address())
+            .withDetail("services", s.services())
+            .withDetail("activeCalls", s.activeCalls())
+            .withDetail("connections", s.connections())
+            .build();
+    }
+}
