@@ -68,6 +68,14 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
+     * The pipes of this client's calls that are open now: a read-only snapshot.
+     * @return one entry per open pipe end, by call id and pipe index
+     */
+    public List<PipeInfo> openPipes() {
+        return this.runtime.pipes().snapshot();
+    }
+
+    /**
      * The target address, as configured.
      * @return the address
      */
@@ -296,6 +304,21 @@ public final class AsyncRpcClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
             }
             this.settings = this.settings.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /**
+         * The pipe window: how many bytes of one pipe's data a server may have sent before this client
+         * returns credit, which bounds the memory each pipe it receives can take. Elements may take up
+         * to half of it. Default 1 MiB.
+         * @param bytes the window
+         * @return this builder
+         */
+        public Builder pipeWindow(int bytes) {
+            if (bytes < Settings.MIN_FRAME_SIZE) {
+                throw new IllegalArgumentException("pipeWindow: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
+            }
+            this.settings = this.settings.withInitialPipeWindow(bytes);
             return this;
         }
 

@@ -77,6 +77,14 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * The pipes of calls in progress on this server that are open now: a read-only snapshot.
+     * @return one entry per open pipe end, by call id and pipe index
+     */
+    public List<PipeInfo> openPipes() {
+        return this.runtime.pipes().snapshot();
+    }
+
+    /**
      * The operations served, each with its service, name and whether the implementation is
      * asynchronous (side {@link CallObserver.CallInfo.Side#SERVER}).
      * @return the operations, in the order the services were given
@@ -235,6 +243,21 @@ public final class AsyncRpcServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
             }
             this.settings = this.settings.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /**
+         * The pipe window: how many bytes of one pipe's data a client may have sent before this server
+         * returns credit, which bounds the memory each pipe it receives can take. Elements may take up
+         * to half of it. Default 1 MiB.
+         * @param bytes the window
+         * @return this builder
+         */
+        public Builder pipeWindow(int bytes) {
+            if (bytes < Settings.MIN_FRAME_SIZE) {
+                throw new IllegalArgumentException("pipeWindow: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
+            }
+            this.settings = this.settings.withInitialPipeWindow(bytes);
             return this;
         }
 

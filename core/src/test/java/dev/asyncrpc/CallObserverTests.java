@@ -68,15 +68,17 @@ class CallObserverTests {
                     assertThat(expected.status()).isEqualTo(Status.APPLICATION_ERROR);
                 }
             }
-            assertThat(observer.count("CLIENT add OK async")).isEqualTo(10);
-            assertThat(observer.count("CLIENT fail APPLICATION_ERROR async")).isEqualTo(3);
-            assertThat(client.pendingCalls()).isZero();
-            // the server records its end after the reply is queued: wait for the counts, bounded
+            // each side records a call's end just after completing it (a joiner may wake first) and the
+            // server after the reply is queued: wait for the counts, bounded
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while ((observer.count("SERVER add OK async") < 10 || observer.count("SERVER fail APPLICATION_ERROR async") < 3)
+            while ((observer.count("CLIENT add OK async") < 10 || observer.count("CLIENT fail APPLICATION_ERROR async") < 3
+                    || observer.count("SERVER add OK async") < 10 || observer.count("SERVER fail APPLICATION_ERROR async") < 3)
                     && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
+            assertThat(observer.count("CLIENT add OK async")).isEqualTo(10);
+            assertThat(observer.count("CLIENT fail APPLICATION_ERROR async")).isEqualTo(3);
+            assertThat(client.pendingCalls()).isZero();
             assertThat(observer.count("SERVER add OK async")).isEqualTo(10);
             assertThat(observer.count("SERVER fail APPLICATION_ERROR async")).isEqualTo(3);
             assertThat(observer.serverSawTrace).containsEntry("add", "t-add").containsEntry("fail", "t-fail");

@@ -39,7 +39,8 @@ import io.netty.buffer.ByteBuf;
  *     failure: it never got a call id);</li>
  * <li>its connection closed after a GOAWAY whose last call id is below the attempt's.</li>
  * </ul>
- * Nothing else is retried. A retry of a call never written waits a short backoff first.
+ * A call with pipes is retried only in the second case: once its CALL was written, pipe data may
+ * have followed it. Nothing else is retried. A retry of a call never written waits a short backoff first.
  * <p>
  * <b>Causal ordering.</b> Calls of a causal operation from one thread stay on the endpoint of that
  * thread's previous call while that thread has calls in flight through this binding, so that the
@@ -165,6 +166,7 @@ final class BalancedSender implements AutoCloseable {
         }
         ClientConnection connection = this.balancer.connectionOf(m);
         CallFuture<Object> inner = new CallFuture<>(call.method, request.retainedDuplicate(), call.deadlineNanos);
+        inner.pipes = call.pipes; // the call's pipes attach where this attempt is written
         m.callStarted();
         call.attempt = inner;
         inner.whenComplete(new Attempt(call, request, attempt, m, connection, inner, aff));
@@ -303,7 +305,8 @@ final class BalancedSender implements AutoCloseable {
                 cause = new RemoteCallException(Status.CANCELLED, "cancelled by the caller");
             }
             if (cause instanceof RemoteCallException rce && canRetry(this.call) && this.number < BalancedSender.this.maxAttempts) {
-                if (rce.status() == Status.NOT_DISPATCHED || isAboveGoAway(rce)) {
+                // pipe data may have followed a written CALL and been dropped with it: not repeatable
+                if ((rce.status() == Status.NOT_DISPATCHED || isAboveGoAway(rce)) && this.call.pipes == null) {
                     BalancedSender.this.retried.increment();
                     dispatch(this.call, this.request, this.number + 1, this.member, this.aff);
                     return;

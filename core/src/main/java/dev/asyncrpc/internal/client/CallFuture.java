@@ -29,6 +29,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** Where the call was sent; set before the call is queued. */
     volatile ClientConnection connection;
 
+    /** The call's pipes, or {@code null}; set before the call is queued. */
+    dev.asyncrpc.internal.pipe.CallPipes pipes;
+
     /** {@code System.nanoTime()} when the caller stops waiting, or 0. */
     final long deadlineNanos;
 

@@ -11,6 +11,7 @@ import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
+import dev.asyncrpc.internal.pipe.PipeTable;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.FrameType;
@@ -40,6 +41,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     final Endpoint endpoint;
     private final EventLoop loop;
     private final WriteQueue writes;
+    private final PipeTable pipes;
 
     private volatile boolean closed;
     private volatile String closeReason;
@@ -64,6 +66,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.endpoint = endpoint;
         this.loop = loop;
         this.writes = new WriteQueue(loop, this);
+        this.pipes = new PipeTable(runtime.executor, runtime.pipeRegistry, runtime.settings, this.writes);
     }
 
     boolean isUsable() {
@@ -116,7 +119,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             discard(item);
             return;
         }
-        if (item instanceof CallFuture<?> call) {
+        if (item instanceof PipeTable.Task task) {
+            task.run();
+        }
+        else if (item instanceof CallFuture<?> call) {
             if (call.isDone()) {
                 call.releaseRequest(); // cancelled before it was sent: nothing goes on the wire
             }
@@ -196,6 +202,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
         this.calls.put(id, call);
         this.ctx.write(request, this.ctx.voidPromise());
+        if (call.pipes != null) {
+            this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
+        }
     }
 
     /** The call's deadline passed (loop): tell the server, fail the call. The entry stays until the server answers. */
@@ -231,6 +240,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.pipes.context(ctx);
         ctx.writeAndFlush(Frames.hello(ctx.alloc(), FrameType.HELLO, Frames.VERSION, this.runtime.settings));
         long timeout = this.runtime.handshakeTimeout.toMillis();
         this.handshakeTimer = ctx.executor().schedule(() -> {
@@ -252,6 +262,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 case REPLY, ERROR -> {
                     CallFuture<?> call = this.calls.remove(frame.callId());
                     if (call != null) {
+                        if (call.pipes != null) {
+                            this.pipes.callEnded(call.id);
+                        }
                         if (call.timer != null) {
                             call.timer.cancel(false);
                         }
@@ -259,6 +272,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                         this.batch.add(frame);
                         owned = false;
                     }
+                }
+                case PIPE_DATA, PIPE_END, CREDIT -> {
+                    owned = false;
+                    this.pipes.onFrame(frame);
                 }
                 case HELLO_ACK -> onHelloAck(frame);
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
@@ -289,6 +306,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("server chose unsupported protocol version " + hello.version());
         }
         this.peer = hello.settings();
+        this.pipes.peer(this.peer);
         this.ready = true;
         observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
         if (this.handshakeTimer != null) {
@@ -307,6 +325,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatch(() -> complete(done));
         }
         ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        this.pipes.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -360,6 +384,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         List<Object> pending = this.batch;
         this.batch = new ArrayList<>();
+        this.pipes.closeAll(message);
         this.writes.discardAll();
         this.runtime.connectionClosed(this);
         if (failed.isEmpty() && pending.isEmpty()) {

@@ -6,6 +6,7 @@ import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.codec.ValueCodec;
 import dev.asyncrpc.internal.contract.OperationModel;
+import dev.asyncrpc.internal.pipe.PipePlan;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
@@ -24,6 +25,8 @@ final class ClientMethod {
     private final int maxMetadataSize;
     private final ValueCodec[] argCodecs;
     private final ValueCodec valueCodec;
+    /** The operation's pipes, or {@code null} if it has none. */
+    final PipePlan pipes;
     private int sizeHint = 64;
 
     ClientMethod(OperationModel model, Codecs codecs, dev.asyncrpc.CallOptions options, ClientDefaults defaults) {
@@ -46,6 +49,7 @@ final class ClientMethod {
             this.argCodecs[i] = codecs.forType(model.wireParameterTypes()[i]);
         }
         this.valueCodec = model.isVoid() ? null : codecs.forType(model.valueType());
+        this.pipes = PipePlan.of(model, codecs);
     }
 
     /**

@@ -7,10 +7,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.contract.OperationModel;
 import dev.asyncrpc.internal.contract.ServiceModel;
+import dev.asyncrpc.internal.pipe.CallPipes;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -73,6 +75,9 @@ public final class ClientProxy implements InvocationHandler {
             }
         }
         CallFuture<Object> call = new CallFuture<>(m, request, this.runtime, observation);
+        if (m.pipes != null) {
+            bindPipes(m, call, values);
+        }
         try {
             this.binding.send(call);
         }
@@ -84,9 +89,36 @@ public final class ClientProxy implements InvocationHandler {
             case ASYNC_CALL -> new DefaultAsyncCall<>(call);
             case COMPLETABLE_FUTURE, COMPLETION_STAGE -> call;
             case MONO -> ReactorSupport.mono(call);
+            case FLUX -> ReactorSupport.flux(call, call.pipes.implicitOut());
             case VALUE -> await(call);
             case REPLY_HANDLE -> throw new IllegalStateException("unreachable: AsyncReply on a caller's interface");
         };
+    }
+
+    /** Bind the call's pipes; when the call ends, pipes that have not ended fail with its outcome. */
+    private void bindPipes(ClientMethod m, CallFuture<Object> call, Object[] arguments) {
+        CallPipes pipes;
+        try {
+            pipes = m.pipes.bindCaller(arguments, this.runtime.executor, this.runtime.pipeRegistry,
+                    () -> call.cancelCall(CancelMode.ABORTIVE));
+        }
+        catch (RuntimeException ex) {
+            call.releaseRequest();
+            throw ex;
+        }
+        call.pipes = pipes;
+        call.whenComplete((v, t) -> pipes.finish((t == null) ? null : asRemote(t)));
+    }
+
+    private static RemoteCallException asRemote(Throwable t) {
+        Throwable c = (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) ? t.getCause() : t;
+        if (c instanceof RemoteCallException rce) {
+            return rce;
+        }
+        if (c instanceof java.util.concurrent.CancellationException) {
+            return new RemoteCallException(Status.CANCELLED, "the caller cancelled the call");
+        }
+        return new RemoteCallException(Status.INTERNAL, String.valueOf(c));
     }
 
     private static Object await(CallFuture<Object> call) {
@@ -97,6 +129,10 @@ public final class ClientProxy implements InvocationHandler {
             call.cancelCall(dev.asyncrpc.CancelMode.ABORTIVE);
             Thread.currentThread().interrupt();
             throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + call.method.model.signature(), Map.of(), ex);
+        }
+        catch (java.util.concurrent.CancellationException ex) {
+            // a plain call is cancelled only through its pipes (a cancelled out-pipe subscription)
+            throw new RemoteCallException(Status.CANCELLED, call.method.model.signature() + " was cancelled by the caller", Map.of(), ex);
         }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof RemoteCallException rce) {

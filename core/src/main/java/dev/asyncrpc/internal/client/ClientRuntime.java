@@ -7,12 +7,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.internal.codec.Codecs;
+import dev.asyncrpc.internal.pipe.PipeRegistry;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -33,6 +33,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final boolean ownsExecutor;
     final Codecs codecs;
     final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    final PipeRegistry pipeRegistry = new PipeRegistry();
     private final Transports transports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -51,6 +52,11 @@ public final class ClientRuntime implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.codecs = codecs;
         this.transports = new Transports("asyncrpc-client-io", ioThreads);
+    }
+
+    /** The open pipes of this client's calls. */
+    public PipeRegistry pipes() {
+        return this.pipeRegistry;
     }
 
     /** Calls issued and not yet completed. */

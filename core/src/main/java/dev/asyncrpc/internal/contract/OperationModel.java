@@ -21,10 +21,26 @@ import dev.asyncrpc.Ordering;
  * @param valueType the operation's value type ({@code Void} for void operations)
  * @param ordering the declared ordering
  * @param timeout the declared timeout, or {@code null}
+ * @param pipes the pipe parameters in wire order (empty when the operation has none)
  */
 public record OperationModel(Method method, String service, String name, int[] wireParameterIndexes,
         Type[] wireParameterTypes, int replyParameterIndex, int serverCallParameterIndex, ReturnKind returnKind, Type valueType,
-        Ordering ordering, Duration timeout) {
+        Ordering ordering, Duration timeout, PipeParameter[] pipes) {
+
+    private static final PipeParameter[] NO_PIPES = new PipeParameter[0];
+
+    /** An operation without pipes. */
+    public OperationModel(Method method, String service, String name, int[] wireParameterIndexes,
+            Type[] wireParameterTypes, int replyParameterIndex, int serverCallParameterIndex, ReturnKind returnKind, Type valueType,
+            Ordering ordering, Duration timeout) {
+        this(method, service, name, wireParameterIndexes, wireParameterTypes, replyParameterIndex, serverCallParameterIndex, returnKind,
+                valueType, ordering, timeout, NO_PIPES);
+    }
+
+    /** Whether the operation has pipe parameters (or a caller's {@code Flux} return). */
+    public boolean hasPipes() {
+        return this.pipes.length > 0;
+    }
 
     /** The wire identity of the operation, {@code service/name}. */
     public String fullName() {

@@ -13,7 +13,12 @@ public enum ReturnKind {
     /** A Reactor {@code Mono}. */
     MONO,
     /** The implementer returns void and completes an {@code AsyncReply} parameter. */
-    REPLY_HANDLE;
+    REPLY_HANDLE,
+    /**
+     * A caller's Reactor {@code Flux<T>}: shorthand for an out-pipe of {@code T} after the declared
+     * pipes; the operation's value is {@code Void}.
+     */
+    FLUX;
 
     public boolean isAsync() {
         return this != VALUE;

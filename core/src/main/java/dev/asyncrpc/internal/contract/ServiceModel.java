@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,8 @@ import java.util.stream.Collectors;
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRemote;
 import dev.asyncrpc.AsyncReply;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.Ordering;
 import dev.asyncrpc.RemoteService;
 import dev.asyncrpc.ServerCall;
@@ -27,7 +31,11 @@ import dev.asyncrpc.ServerCall;
  * A {@code @RemoteService} interface checked and described for one side. Checks, each failing with
  * an {@link IllegalArgumentException} that names the method and the fix: the annotation and its
  * name; overloaded operation names; async return types without {@code @AsyncRemote};
- * {@code @AsyncRemote} with a blocking return type; raw (untyped) futures.
+ * {@code @AsyncRemote} with a blocking return type; raw (untyped) futures; pipe parameters without
+ * a concrete element type; a {@code Flux} return on an implementer's interface.
+ *
+ * <p>Parameters fall in three groups: wire arguments (in the CALL frame), the implementer's
+ * {@code AsyncReply}, and pipes ({@code InPipe}/{@code OutPipe}, see {@link PipeParameter}).
  */
 public final class ServiceModel {
 
@@ -40,6 +48,7 @@ public final class ServiceModel {
     }
 
     private static final String MONO = "reactor.core.publisher.Mono";
+    private static final String FLUX = "reactor.core.publisher.Flux";
 
     private final Class<?> type;
     private final String name;
@@ -115,8 +124,13 @@ public final class ServiceModel {
         int replyIndex = -1;
         int serverCallIndex = -1;
         List<Integer> wire = new ArrayList<>();
+        List<PipeParameter> pipes = new ArrayList<>();
         for (int i = 0; i < rawParams.length; i++) {
-            if (rawParams[i] == ServerCall.class) {
+            if (rawParams[i] == InPipe.class || rawParams[i] == OutPipe.class) {
+                boolean in = rawParams[i] == InPipe.class;
+                pipes.add(new PipeParameter(i, pipes.size(), in, pipeElementType(m, params[i], in ? "InPipe" : "OutPipe")));
+            }
+            else if (rawParams[i] == ServerCall.class) {
                 if (side == Side.CALLER) {
                     throw new IllegalArgumentException(signature(m) + " takes a ServerCall: that parameter belongs to an implementer's interface, not a caller's");
                 }
@@ -163,12 +177,23 @@ public final class ServiceModel {
         if (side == Side.IMPLEMENTER && kind == ReturnKind.MONO) {
             throw new IllegalArgumentException(signature(m) + " returns Mono: implementations return CompletableFuture or CompletionStage, or take an AsyncReply");
         }
+        if (side == Side.IMPLEMENTER && kind == ReturnKind.FLUX) {
+            throw new IllegalArgumentException(signature(m) + " returns Flux: an implementation streams results through an OutPipe<T> parameter "
+                    + "(a caller may view that out-pipe as a Flux<T> return)");
+        }
 
         Type valueType;
         switch (kind) {
             case VALUE -> valueType = (raw == void.class) ? Void.class : generic;
             case REPLY_HANDLE -> valueType = typeArgument(m, params[replyIndex], "AsyncReply");
+            case FLUX -> {
+                valueType = Void.class;
+                pipes.add(new PipeParameter(-1, pipes.size(), false, fluxElementType(m, generic)));
+            }
             default -> valueType = typeArgument(m, generic, raw.getSimpleName());
+        }
+        if (pipes.size() > 255) {
+            throw new IllegalArgumentException(signature(m) + " has " + pipes.size() + " pipes: at most 255 are addressable on the wire");
         }
 
         int[] wireIdx = wire.stream().mapToInt(Integer::intValue).toArray();
@@ -178,7 +203,38 @@ public final class ServiceModel {
         }
         Ordering ordering = (async != null) ? async.ordering() : Ordering.DEFAULT;
         Duration timeout = (async != null) ? DurationText.parse(async.timeout(), "@AsyncRemote(timeout) on " + signature(m)) : null;
-        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, serverCallIndex, kind, valueType, ordering, timeout);
+        return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, serverCallIndex, kind, valueType, ordering, timeout,
+                pipes.toArray(new PipeParameter[0]));
+    }
+
+    /** The element type of a pipe parameter: concrete, and not itself a pipe or handle. */
+    private static Type pipeElementType(Method m, Type type, String what) {
+        if (!(type instanceof ParameterizedType pt)) {
+            throw new IllegalArgumentException(signature(m) + " uses a raw " + what + ": declare the element type, for example "
+                    + what + "<String> or " + what + "<byte[]>");
+        }
+        return checkElementType(m, pt.getActualTypeArguments()[0], what);
+    }
+
+    private static Type fluxElementType(Method m, Type generic) {
+        if (!(generic instanceof ParameterizedType pt)) {
+            throw new IllegalArgumentException(signature(m) + " returns a raw Flux: declare the element type, for example Flux<String>");
+        }
+        return checkElementType(m, pt.getActualTypeArguments()[0], "Flux");
+    }
+
+    private static Type checkElementType(Method m, Type element, String what) {
+        if (element instanceof WildcardType || element instanceof TypeVariable<?>) {
+            throw new IllegalArgumentException(signature(m) + " declares " + what + "<" + element.getTypeName()
+                    + ">: the element type must be concrete (the receiver decodes exactly that type), for example " + what + "<String>");
+        }
+        Class<?> raw = (element instanceof ParameterizedType ept) ? (Class<?>) ept.getRawType() : (element instanceof Class<?> c ? c : null);
+        if (raw == InPipe.class || raw == OutPipe.class || raw == AsyncReply.class || raw == AsyncCall.class || raw == ServerCall.class
+                || (raw != null && java.util.concurrent.Flow.Publisher.class.isAssignableFrom(raw))) {
+            throw new IllegalArgumentException(signature(m) + " declares " + what + "<" + element.getTypeName()
+                    + ">: pipe elements are values; a pipe, handle or publisher cannot travel inside a pipe");
+        }
+        return element;
     }
 
     private static ReturnKind returnKind(Class<?> raw) {
@@ -193,6 +249,9 @@ public final class ServiceModel {
         }
         if (raw.getName().equals(MONO)) {
             return ReturnKind.MONO;
+        }
+        if (raw.getName().equals(FLUX)) {
+            return ReturnKind.FLUX;
         }
         return ReturnKind.VALUE;
     }

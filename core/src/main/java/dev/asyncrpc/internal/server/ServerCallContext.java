@@ -20,6 +20,7 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
+import dev.asyncrpc.internal.pipe.CallPipes;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
@@ -50,6 +51,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     /** The encoded reply frame, set once; the connection writes it on the loop. */
     ByteBuf response;
+
+    /** The implementer's pipe ends, or {@code null}; set on the loop before the call runs. */
+    CallPipes pipes;
 
     /** Deadline timer on the event loop (loop). */
     ScheduledFuture<?> deadlineTimer;
@@ -208,6 +212,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
             if (this.method.model.replyParameterIndex() >= 0) {
                 values[this.method.model.replyParameterIndex()] = this;
             }
+            if (this.pipes != null) {
+                this.pipes.fill(values);
+            }
             if (this.method.model.serverCallParameterIndex() >= 0) {
                 values[this.method.model.serverCallParameterIndex()] = this;
             }
@@ -362,6 +369,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     @Override
     public void complete(Object value) {
+        String pipeError = (this.pipes != null) ? this.pipes.disciplineError() : null;
+        if (pipeError != null) {
+            if (!fail(Status.PIPE_ERROR, pipeError)) {
+                throw new IllegalStateException("the reply of " + this.method.model.signature() + " was already sent");
+            }
+            throw new RemoteCallException(Status.PIPE_ERROR, pipeError);
+        }
         if (!reply(value)) {
             throw new IllegalStateException("the reply of " + this.method.model.signature() + " was already sent");
         }
@@ -401,6 +415,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     boolean reply(Object value) {
+        String pipeError = (this.pipes != null) ? this.pipes.disciplineError() : null;
+        if (pipeError != null) {
+            return fail(Status.PIPE_ERROR, pipeError);
+        }
         if (!markDone(null)) {
             return false;
         }

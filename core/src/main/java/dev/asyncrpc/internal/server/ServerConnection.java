@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.pipe.PipeTable;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
@@ -32,6 +33,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final ServerRuntime runtime;
     private final Executor executor;
     private WriteQueue writes;
+    private PipeTable pipes;
     private ChannelHandlerContext ctx;
 
     // event loop only
@@ -66,6 +68,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
+        this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
+        this.pipes.context(ctx);
     }
 
     @Override
@@ -111,6 +115,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                     if (call != null) {
                         runOffLoop(() -> call.cancelled(abortive));
                     }
+                    if (abortive) {
+                        this.pipes.cancelled(frame.callId()); // the implementation's pushes and pulls fail with CANCELLED
+                    }
+                }
+                case PIPE_DATA, PIPE_END, CREDIT -> {
+                    owned = false;
+                    this.pipes.onFrame(frame);
                 }
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
                 case PONG -> { }
@@ -134,6 +145,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
         }
         this.helloDone = true;
+        this.pipes.peer(hello.settings());
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -197,6 +209,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
         this.calls.put(id, call);
+        attachPipes(call);
         this.runtime.callStarted();
         if (timeoutMillis >= 0) {
             call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(call::deadlinePassed), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -208,6 +221,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             submit(call);
         }
         return true;
+    }
+
+    /** Make the implementer's pipe ends of a new call; pipe frames after the CALL find them (loop). */
+    private void attachPipes(ServerCallContext call) {
+        if (call.method.pipes != null) {
+            call.pipes = call.method.pipes.newImplementer(this.executor, this.runtime.pipes());
+            this.pipes.attach(call.id, call.pipes);
+        }
     }
 
     /** The dispatcher of one ordering key; idle ones are swept once there are many. */
@@ -344,6 +365,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        this.pipes.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
         if (c instanceof ProtocolException || c instanceof IndexOutOfBoundsException) {
@@ -377,6 +404,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.runtime.callEnded();
         }
         this.calls.clear();
+        this.pipes.closeAll("connection to the client lost");
         this.writes.discardAll();
         ctx.fireChannelInactive();
     }
@@ -385,9 +413,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void drain(Object item) {
+        if (item instanceof PipeTable.Task task) {
+            task.run();
+            return;
+        }
         ServerCallContext call = (ServerCallContext) item;
+        if (call.pipes != null && call.pipes.holdReply(call.response, () -> drain(call))) {
+            return; // out-pipe data goes first: written when every out-pipe's end has been
+        }
         ByteBuf response = call.response;
         call.response = null;
+        if (call.pipes != null) {
+            this.pipes.replying(call.id, response);
+        }
         if (call.deadlineTimer != null) {
             call.deadlineTimer.cancel(false);
         }
@@ -410,6 +448,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void discard(Object item) {
+        if (item instanceof PipeTable.Task) {
+            return;
+        }
         ServerCallContext call = (ServerCallContext) item;
         ByteBuf response = call.response;
         call.response = null;

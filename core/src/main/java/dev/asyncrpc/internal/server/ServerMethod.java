@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.codec.ValueCodec;
 import dev.asyncrpc.internal.contract.OperationModel;
+import dev.asyncrpc.internal.pipe.PipePlan;
 
 /** One served operation: the model, the target object, and the codecs for its arguments and value. */
 final class ServerMethod {
@@ -16,6 +17,8 @@ final class ServerMethod {
     final ValueCodec[] argCodecs;
     final ValueCodec valueCodec;
     final int parameterCount;
+    /** The operation's pipes, or {@code null} if it has none. */
+    final PipePlan pipes;
     final dev.asyncrpc.CallObserver.CallInfo info;
 
     ServerMethod(OperationModel model, Object target, Codecs codecs) {
@@ -30,6 +33,7 @@ final class ServerMethod {
         }
         this.valueCodec = model.isVoid() ? null : codecs.forType(model.valueType());
         this.parameterCount = this.method.getParameterCount();
+        this.pipes = PipePlan.of(model, codecs);
         this.info = new dev.asyncrpc.CallObserver.CallInfo(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, model.service(), model.name(),
                 model.returnKind().isAsync());
     }

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncrpc.internal.pipe.PipeRegistry;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.Endpoint;
@@ -28,6 +29,7 @@ public final class ServerRuntime implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Transports transports;
+    private final PipeRegistry pipeRegistry = new PipeRegistry();
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
     private volatile boolean draining;
@@ -62,6 +64,11 @@ public final class ServerRuntime implements AutoCloseable {
 
     ExecutorService executor() {
         return this.executor;
+    }
+
+    /** The open pipes of this server's calls. */
+    public PipeRegistry pipes() {
+        return this.pipeRegistry;
     }
 
     boolean isDraining() {

@@ -1,0 +1,124 @@
+package dev.asyncrpc;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+import dev.asyncrpc.internal.pipe.DefaultOutPipe;
+
+/**
+ * A DCE out-pipe: a stream of elements that flows from the implementer to the caller while the call
+ * is in progress (Microsoft RPC's {@code [out] pipe}). Declare it as a parameter of an operation,
+ * such as {@code void export(Query q, OutPipe<Row> rows)}. All out-pipe data reaches the caller
+ * before the call's result.
+ *
+ * <p>One type serves both ends. The caller makes the pipe ({@link #create()}), passes it as the
+ * argument and <em>receives</em> from it: {@link #pull(int)}, {@link #onAvailable(Runnable)}, the
+ * blocking {@link #iterator()}, or by subscribing to it as a {@link Flow.Publisher} (cancelling
+ * that subscription cancels the call). The implementer receives its own end and <em>sends</em>
+ * through it: {@link #push}, {@link #close()}, {@link #abort(Throwable)}, or by subscribing it to a
+ * publisher as a {@link Flow.Subscriber}. Using an operation of the other end throws
+ * {@link IllegalStateException}.
+ *
+ * <p>The implementer must {@link #close()} every out-pipe before it completes the call; the result
+ * is sent once the end has been sent. Completing while an out-pipe is still open fails the call with
+ * {@link Status#PIPE_ERROR}. A plain caller blocks until the result, which comes after all the
+ * pipe's data: consume the pipe from another thread (or subscribe to it) before calling.
+ *
+ * <p>Flow control, buffering and element rules are those of {@link InPipe}. With Reactor, a caller
+ * may declare {@code @AsyncRemote Flux<T> op(...)} instead of taking an out-pipe.
+ *
+ * @param <T> the element type: any type the codec supports; {@code byte[]} and
+ *        {@link java.nio.ByteBuffer} elements travel as raw bytes
+ */
+public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterable<T> {
+
+    /**
+     * A new pipe for a caller to pass to one call and receive from.
+     * @param <T> the element type
+     * @return the caller's (receiving) end
+     */
+    static <T> OutPipe<T> create() {
+        return new DefaultOutPipe<>();
+    }
+
+    /**
+     * Send elements (sending end). Never blocks: the elements are encoded and queued when they fit
+     * in the pipe's buffer, or held until they do.
+     * @param elements the elements, none {@code null}; no elements is a no-op
+     * @return a stage that completes when these elements have been handed to the transport (send
+     *         complete), or fails with a {@link RemoteCallException} if they never will be
+     * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
+     */
+    @SuppressWarnings("unchecked")
+    CompletionStage<Void> push(T... elements);
+
+    /**
+     * Send elements (sending end); as {@link #push(Object[])}.
+     * @param elements the elements, none {@code null}
+     * @return a stage that completes on send complete
+     * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
+     */
+    CompletionStage<Void> push(List<? extends T> elements);
+
+    /**
+     * End the pipe after the elements already pushed (sending end): the final push of zero elements.
+     * Idempotent.
+     * @return a stage that completes when the end has been handed to the transport
+     * @throws IllegalStateException on the receiving end, or after {@link #abort}
+     */
+    CompletionStage<Void> close();
+
+    /**
+     * Fail the pipe (sending end): elements not yet sent are dropped and the caller's next
+     * {@code pull} throws a {@link RemoteCallException}. Does nothing if the pipe already ended.
+     * @param cause why
+     * @throws IllegalStateException on the receiving end
+     */
+    void abort(Throwable cause);
+
+    /**
+     * Take up to {@code max} elements that have arrived (receiving end). Never blocks: returns an
+     * empty list when nothing is there yet, and also at the end, which {@link #isClosed()} tells
+     * apart.
+     * @param max the most elements to take, at least 1
+     * @return the elements, in order
+     * @throws RemoteCallException if the pipe failed (aborted, connection lost, call ended)
+     * @throws IllegalStateException on the sending end
+     */
+    List<T> pull(int max);
+
+    /**
+     * Run {@code callback} once, on the client's or server's executor, when elements or the end are
+     * there to pull (at once if they are already); register again for the next ones.
+     * @param callback the callback
+     * @throws IllegalStateException on the sending end
+     */
+    void onAvailable(Runnable callback);
+
+    /**
+     * As {@link #onAvailable(Runnable)}, running the callback on {@code executor}.
+     * @param callback the callback
+     * @param executor where it runs
+     * @throws IllegalStateException on the sending end
+     */
+    void onAvailable(Runnable callback, Executor executor);
+
+    /**
+     * Whether the pipe has ended: on the receiving end, every element has been pulled and the end
+     * arrived (or the pipe failed); on the sending end, it was closed or aborted or failed.
+     * @return whether the pipe ended
+     */
+    boolean isClosed();
+
+    /**
+     * A blocking iterator over the elements (receiving end): {@code hasNext()} waits for the next
+     * element or the end. Never use it on an event loop.
+     * @return the iterator
+     * @throws IllegalStateException on the sending end
+     */
+    @Override
+    Iterator<T> iterator();
+}
