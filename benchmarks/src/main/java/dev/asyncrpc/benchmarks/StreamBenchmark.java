@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
  * (arguments win): {@code systems} (default {@code asyncrpc,grpc,grpc-direct,netty}), {@code chunks}
  * (bytes, {@code 65536,4096}), {@code bytes} (per transfer, {@code 2g}), {@code warmup} (bytes per
- * system and chunk size, {@code 512m}), {@code rounds} (5), {@code timeout} (per transfer,
+ * system and chunk size, {@code 1g}), {@code rounds} (5), {@code timeout} (per transfer,
  * {@code 120s}). Sizes take a {@code k}, {@code m} or {@code g} suffix (binary).
  */
 public final class StreamBenchmark {
@@ -66,7 +66,7 @@ public final class StreamBenchmark {
                         return (int) c;
                     }).toArray();
             long bytes = size("bytes", v.getOrDefault("bytes", "2g"));
-            long warmup = size("warmup", v.getOrDefault("warmup", "512m"));
+            long warmup = size("warmup", v.getOrDefault("warmup", "1g"));
             int rounds = Integer.parseInt(v.getOrDefault("rounds", "5"));
             if (bytes < 0 || warmup < 0 || rounds <= 0) {
                 throw new IllegalArgumentException("bytes: " + bytes + ", warmup: " + warmup + ", rounds: " + rounds
@@ -141,8 +141,10 @@ public final class StreamBenchmark {
             }
             System.out.println();
             Map<String, double[][]> rates = new LinkedHashMap<>();
+            Map<String, double[][]> cpu = new LinkedHashMap<>();
             for (StreamDriver d : drivers) {
                 rates.put(d.name(), new double[config.chunks().length][config.rounds()]);
+                cpu.put(d.name(), new double[config.chunks().length][config.rounds()]);
             }
             for (int ci = 0; ci < config.chunks().length; ci++) {
                 int chunk = config.chunks()[ci];
@@ -156,16 +158,21 @@ public final class StreamBenchmark {
                     StringBuilder line = new StringBuilder(String.format("chunk %6d round %d:", chunk, r + 1));
                     for (int k = 0; k < drivers.size(); k++) {
                         StreamDriver d = drivers.get((k + r) % drivers.size());
+                        long c0 = cpuNanos();
                         double mibs = measure(d, data, config.bytes(), config.timeout());
+                        double cpuPerGib = (cpuNanos() - c0) / 1e6 * (1L << 30) / Math.max(1, config.bytes());
                         rates.get(d.name())[ci][r] = mibs;
-                        line.append(String.format("  %s %,.0f", d.name(), mibs));
+                        cpu.get(d.name())[ci][r] = cpuPerGib;
+                        line.append(String.format("  %s %,.0f (cpu %,.0f)", d.name(), mibs, cpuPerGib));
                     }
                     System.out.println(line);
                 }
             }
             System.out.println("load average at end: " + loadAverage());
             System.out.println();
-            printResults(config, rates);
+            printResults(config, rates, "median MiB/s [min-max]", true);
+            System.out.println();
+            printResults(config, cpu, "median process CPU ms per GiB [min-max]", false);
         }
         finally {
             for (StreamDriver d : drivers) {
@@ -192,9 +199,14 @@ public final class StreamBenchmark {
         }
     }
 
-    private static void printResults(Config config, Map<String, double[][]> rates) {
+    /** CPU time of the whole process (all threads: both ends of every system, idle ones included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void printResults(Config config, Map<String, double[][]> rates, String what, boolean ratios) {
         int[] cs = config.chunks();
-        StringBuilder head = new StringBuilder("| system (median MiB/s [min-max]) |");
+        StringBuilder head = new StringBuilder("| system (" + what + ") |");
         StringBuilder rule = new StringBuilder("|---|");
         for (int c : cs) {
             head.append(' ').append((c % 1024 == 0) ? (c / 1024) + " KiB" : c + " B").append(" chunks |");
@@ -215,8 +227,11 @@ public final class StreamBenchmark {
             medians.put(e.getKey(), m);
             System.out.println(row);
         }
+        if (!ratios) {
+            return;
+        }
         System.out.println();
-        System.out.println(head.toString().replace("system (median MiB/s [min-max])", "ratio of medians"));
+        System.out.println(head.toString().replace("system (" + what + ")", "ratio of medians"));
         System.out.println(rule);
         for (String b : List.of("grpc", "grpc-direct", "netty")) {
             if (medians.containsKey("asyncrpc") && medians.containsKey(b)) {
