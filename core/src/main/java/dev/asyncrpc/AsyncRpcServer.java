@@ -159,6 +159,22 @@ public final class AsyncRpcServer implements AutoCloseable {
         private javax.net.ssl.SSLContext sslContext;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
+        private boolean directDispatch;
+
+        /**
+         * Run asynchronous implementations (those returning a future or taking an
+         * {@link AsyncReply}) on the Netty event loop that read their calls, instead of handing
+         * them to the worker executor: one thread hand-off less per call, as grpc-java's
+         * {@code directExecutor()}. Off by default. Only for implementations that never block and
+         * return at once: a blocking one stalls every connection of that event loop. Plain
+         * implementations always run on the worker executor.
+         * @param direct whether to dispatch asynchronous implementations on the event loop
+         * @return this builder
+         */
+        public Builder directDispatch(boolean direct) {
+            this.directDispatch = direct;
+            return this;
+        }
 
         /**
          * Observe every call and connection (metrics, tracing).
@@ -332,6 +348,7 @@ public final class AsyncRpcServer implements AutoCloseable {
                 case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
             };
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
+            runtime.directDispatch(this.directDispatch);
             return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList(), registry.operations());
         }
     }

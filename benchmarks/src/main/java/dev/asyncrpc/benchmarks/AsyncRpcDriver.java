@@ -54,31 +54,42 @@ final class AsyncRpcDriver implements Driver {
     }
 
     private final boolean asyncServer;
+    private final boolean direct;
     private AsyncRpcServer server;
     private AsyncRpcClient client;
     private EchoAsync echo;
 
     /** @param asyncServer whether the server implementation is asynchronous */
     AsyncRpcDriver(boolean asyncServer) {
+        this(asyncServer, false);
+    }
+
+    /**
+     * @param asyncServer whether the server implementation is asynchronous
+     * @param direct whether to use the opt-in direct modes (async dispatch and completion on the
+     *        event loops), the counterpart of grpc's directExecutor()
+     */
+    AsyncRpcDriver(boolean asyncServer, boolean direct) {
         this.asyncServer = asyncServer;
+        this.direct = direct;
     }
 
     @Override
     public String name() {
-        return this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
+        return this.direct ? "asyncrpc-direct" : this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
     }
 
     @Override
     public String description() {
         return (this.asyncServer ? "async implementation (completed CompletableFuture)" : "plain implementation (server worker pool)")
-                + ", CompletableFuture caller, builder defaults";
+                + ", CompletableFuture caller, " + (this.direct ? "directDispatch + directCompletion (event loops)" : "builder defaults");
     }
 
     @Override
     public void start() {
         Object impl = this.asyncServer ? new AsyncEchoImpl() : new EchoImpl();
-        this.server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).build().start();
-        this.client = AsyncRpcClient.builder().address("127.0.0.1:" + this.server.port()).build();
+        this.server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).directDispatch(this.direct).build().start();
+        this.client = AsyncRpcClient.builder().address("127.0.0.1:" + this.server.port()).directCompletion(this.direct).build();
         this.echo = this.client.proxy(EchoAsync.class);
     }
 

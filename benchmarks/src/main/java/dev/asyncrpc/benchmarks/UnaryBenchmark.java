@@ -25,14 +25,14 @@ import java.util.concurrent.TimeUnit;
  * The report gives the median per system and W, and ratios of medians.
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
- * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,grpc,grpc-direct,netty,netty-min}),
+ * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,asyncrpc-direct,grpc,grpc-direct,netty,netty-min}),
  * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (per system, 5s),
  * {@code measure} (1200ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
  * {@code s} or ISO-8601. Everything listens and connects on 127.0.0.1 only.
  */
 public final class UnaryBenchmark {
 
-    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "grpc", "grpc-direct", "netty", "netty-min");
+    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-direct", "grpc", "grpc-direct", "netty", "netty-min");
 
     /** The settings of one run. */
     record Config(List<String> systems, int[] windows, int payload, Duration warmup, Duration measure, Duration ramp, int rounds) {
@@ -106,6 +106,7 @@ public final class UnaryBenchmark {
         return switch (name) {
             case "asyncrpc" -> new AsyncRpcDriver(true);
             case "asyncrpc-sync" -> new AsyncRpcDriver(false);
+            case "asyncrpc-direct" -> new AsyncRpcDriver(true, true);
             case "grpc" -> new GrpcDriver(false);
             case "grpc-direct" -> new GrpcDriver(true);
             case "netty" -> new NettyDriver(false);
@@ -230,7 +231,7 @@ public final class UnaryBenchmark {
         System.out.println();
         System.out.println(head.toString().replace("system (median calls/s [min-max])", "ratio of medians"));
         System.out.println(rule);
-        for (String a : List.of("asyncrpc", "asyncrpc-sync")) {
+        for (String a : List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-direct")) {
             for (String b : List.of("grpc", "grpc-direct", "netty", "netty-min")) {
                 if (medians.containsKey(a) && medians.containsKey(b)) {
                     StringBuilder row = new StringBuilder("| " + a + " / " + b + " |");

@@ -322,7 +322,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             List<Object> done = this.batch;
             this.batch = new ArrayList<>();
             startWaiting();
-            dispatch(() -> complete(done));
+            if (this.runtime.directCompletion) {
+                complete(done);
+            }
+            else {
+                dispatch(() -> complete(done));
+            }
         }
         ctx.flush();
     }

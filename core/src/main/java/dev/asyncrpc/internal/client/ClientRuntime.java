@@ -26,6 +26,9 @@ public final class ClientRuntime implements AutoCloseable {
     final Settings settings;
     final ClientDefaults defaults;
     final dev.asyncrpc.CallObserver observer;
+
+    /** Whether replies complete their futures on the event loop (opt-in; set before the first call). */
+    boolean directCompletion;
     final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
@@ -57,6 +60,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** The open pipes of this client's calls. */
     public PipeRegistry pipes() {
         return this.pipeRegistry;
+    }
+
+    /** Complete calls on the event loop that read their replies (set before the first call). */
+    public void directCompletion(boolean direct) {
+        this.directCompletion = direct;
     }
 
     /** Calls issued and not yet completed. */

@@ -277,7 +277,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * Dispatch the asynchronous calls read in one batch: calls without an ordering key as one task,
      * and the calls of each ordering key as one unit of that key's ordered dispatch.
      */
-    private void dispatchBatch(List<ServerCallContext> run) {
+    private void dispatchBatch(List<ServerCallContext> batch) {
+        List<ServerCallContext> run = this.runtime.directDispatch ? runDirect(batch) : batch;
+        if (run.isEmpty()) {
+            return;
+        }
         List<ServerCallContext> free = null;
         java.util.LinkedHashMap<Integer, List<ServerCallContext>> byKey = null;
         for (ServerCallContext call : run) {
@@ -320,6 +324,31 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 submitUnit(dispatch, unit);
             });
         }
+    }
+
+    /**
+     * Direct dispatch (opt-in): run asynchronous implementations here, on the event loop, in arrival
+     * order, as long as nothing of their ordering key is still queued; from the first call that
+     * cannot run here (a plain implementation, or a key with work pending), the rest of the batch
+     * takes the normal path, so order is kept.
+     * @return the calls left for the normal path
+     */
+    private List<ServerCallContext> runDirect(List<ServerCallContext> batch) {
+        int i = 0;
+        for (; i < batch.size(); i++) {
+            ServerCallContext call = batch.get(i);
+            if (!call.method.isAsync()) {
+                break;
+            }
+            if (call.orderingKey != 0) {
+                OrderedDispatch d = this.ordered.get(call.orderingKey);
+                if (d != null && !d.isIdle()) {
+                    break;
+                }
+            }
+            call.run();
+        }
+        return (i == 0) ? batch : batch.subList(i, batch.size());
     }
 
     /**

@@ -38,6 +38,9 @@ public final class ServerRuntime implements AutoCloseable {
     private final javax.net.ssl.SSLContext sslContext;
     private final io.netty.handler.ssl.ClientAuth clientAuth;
     final dev.asyncrpc.CallObserver observer;
+
+    /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
+    boolean directDispatch;
     private boolean closed;
 
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
@@ -126,6 +129,11 @@ public final class ServerRuntime implements AutoCloseable {
 
     public int connectionCount() {
         return this.connections.size();
+    }
+
+    /** Run asynchronous implementations on the event loop that read their calls (set before {@link #start()}). */
+    public void directDispatch(boolean direct) {
+        this.directDispatch = direct;
     }
 
     /** Tell the observer, never letting it fail the caller. */
