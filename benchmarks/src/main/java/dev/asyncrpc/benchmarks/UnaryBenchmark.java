@@ -73,7 +73,7 @@ public final class UnaryBenchmark {
                     duration("measure", v.getOrDefault("measure", "1200ms")), duration("ramp", v.getOrDefault("ramp", "100ms")), rounds);
         }
 
-        private static Duration duration(String key, String text) {
+        static Duration duration(String key, String text) {
             String t = text.trim().toLowerCase(Locale.ROOT);
             try {
                 if (t.startsWith("pt")) {
