@@ -26,11 +26,14 @@ public final class AsyncRpcServer implements AutoCloseable {
     private final ServerRuntime runtime;
     private final List<String> services;
     private final List<CallObserver.CallInfo> operations;
+    private final java.util.Map<String, List<PipeInfo.Direction>> pipes;
 
-    private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations) {
+    private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations,
+            java.util.Map<String, List<PipeInfo.Direction>> pipes) {
         this.runtime = runtime;
         this.services = services;
         this.operations = operations;
+        this.pipes = pipes;
     }
 
     public static Builder builder() {
@@ -91,6 +94,15 @@ public final class AsyncRpcServer implements AutoCloseable {
      */
     public List<CallObserver.CallInfo> operations() {
         return this.operations;
+    }
+
+    /**
+     * The pipe parameters an operation served takes: their directions, in wire order.
+     * @param operation one of {@link #operations()}
+     * @return the directions, empty when the operation takes no pipe (or is not served)
+     */
+    public List<PipeInfo.Direction> pipes(CallObserver.CallInfo operation) {
+        return this.pipes.getOrDefault(operation.service() + "/" + operation.operation(), List.of());
     }
 
     /**
@@ -349,7 +361,8 @@ public final class AsyncRpcServer implements AutoCloseable {
             };
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
             runtime.directDispatch(this.directDispatch);
-            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList(), registry.operations());
+            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList(), registry.operations(),
+                    registry.pipeDirections());
         }
     }
 }

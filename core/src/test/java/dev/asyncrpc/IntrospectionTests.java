@@ -95,6 +95,33 @@ class IntrospectionTests {
         }
     }
 
+    @RemoteService("piped")
+    interface Piped {
+        long both(String name, OutPipe<String> out, InPipe<byte[]> in);
+
+        int none(int n);
+    }
+
+    @Test
+    void serverSaysWhichPipesEachOperationTakes() {
+        Piped impl = new Piped() {
+            @Override
+            public long both(String name, OutPipe<String> out, InPipe<byte[]> in) {
+                return 0;
+            }
+
+            @Override
+            public int none(int n) {
+                return n;
+            }
+        };
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).build()) {
+            assertThat(server.operations()).hasSize(2).allSatisfy((op) -> assertThat(server.pipes(op))
+                .isEqualTo(op.operation().equals("both") ? List.of(PipeInfo.Direction.OUT, PipeInfo.Direction.IN) : List.of()));
+            assertThat(server.pipes(new CallObserver.CallInfo(CallObserver.CallInfo.Side.SERVER, "piped", "missing", false))).isEmpty();
+        }
+    }
+
     @Test
     void serverAcceptsFromStartUntilADrainBegins() throws Exception {
         Holder holder = new Holder(1);

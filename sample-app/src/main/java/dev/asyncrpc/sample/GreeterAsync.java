@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRemote;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.RemoteService;
 
 /**
@@ -18,4 +20,7 @@ public interface GreeterAsync {
 
     @AsyncRemote
     AsyncCall<Greeting> greetLater(String name, long delayMillis);
+
+    @AsyncRemote
+    CompletableFuture<Integer> greetEach(InPipe<String> names, OutPipe<Greeting> greetings);
 }

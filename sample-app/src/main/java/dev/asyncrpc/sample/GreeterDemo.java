@@ -3,10 +3,13 @@ package dev.asyncrpc.sample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.CallState;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import org.slf4j.Logger;
@@ -17,13 +20,17 @@ import org.springframework.boot.ApplicationRunner;
 
 /**
  * The start-up demo: calls this application's own greeter service over the network through the
- * client beans (plain, CompletableFuture, AsyncCall, and two failures) and prints each step.
+ * client beans (plain, CompletableFuture, AsyncCall, two failures, and names and greetings
+ * streaming through pipes) and prints each step.
  */
 public class GreeterDemo implements ApplicationRunner {
 
     private static final Logger logger = LoggerFactory.getLogger(GreeterDemo.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** The names the demo streams through the greeter's in-pipe. */
+    static final List<String> PIPED_NAMES = List.of("Barbara", "Edsger", "Tony");
 
     private final Greeter greeter;
 
@@ -80,7 +87,26 @@ public class GreeterDemo implements ApplicationRunner {
         Status failed = expectFailure(failures, "failed call greeter.greet(\"\")", Status.APPLICATION_ERROR,
                 () -> this.greeter.greet(""));
 
-        this.report = new DemoReport(plain, future, List.copyOf(states), later, rejected, failed, List.copyOf(failures));
+        List<Greeting> piped = new ArrayList<>();
+        Integer pipedCount = step(failures, "pipes", () -> {
+            InPipe<String> names = InPipe.create();
+            OutPipe<Greeting> greetings = OutPipe.create();
+            CompletableFuture<Integer> count = this.greeterAsync.greetEach(names, greetings);  // returns at once
+            names.push(PIPED_NAMES);
+            names.close();
+            for (Greeting greeting : greetings) {  // each greeting as soon as it arrives, until the implementer closes the pipe
+                piped.add(greeting);
+            }
+            return count.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        });
+        logger.info("demo: pipes           greeterAsync.greetEach({} -> in-pipe, out-pipe) -> {} greetings streamed back, answer {}",
+                PIPED_NAMES, piped.size(), pipedCount);
+        if (pipedCount != null && (pipedCount != PIPED_NAMES.size() || piped.size() != PIPED_NAMES.size())) {
+            failures.add("pipes: expected " + PIPED_NAMES.size() + " greetings, saw " + piped.size() + " and answer " + pipedCount);
+        }
+
+        this.report = new DemoReport(plain, future, List.copyOf(states), later, rejected, failed, List.copyOf(piped), pipedCount,
+                List.copyOf(failures));
         if (failures.isEmpty()) {
             logger.info("demo: every call did what it shows");
         }

@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.AsyncReply;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.RemoteEndpoint;
@@ -48,6 +50,18 @@ public class GreeterEndpoint implements GreeterService, DisposableBean {
                 }
             });
         }
+    }
+
+    @Override
+    public int greetEach(InPipe<String> names, OutPipe<Greeting> greetings) {
+        int n = 0;
+        for (String name : names) {    // blocks this worker thread until the next name or the end
+            // waits while the caller has not made room (the pipe window) for more greetings
+            greetings.push(greet(name)).toCompletableFuture().join();
+            n++;
+        }
+        greetings.close();
+        return n;
     }
 
     @Override

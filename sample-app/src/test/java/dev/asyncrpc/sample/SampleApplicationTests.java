@@ -1,8 +1,15 @@
 package dev.asyncrpc.sample;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import dev.asyncrpc.CallState;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +24,9 @@ class SampleApplicationTests {
 
     @Autowired
     private GreeterDemo demo;
+
+    @Autowired
+    private Greeter greeter;
 
     @Autowired
     private GreeterAsync greeterAsync;
@@ -58,6 +68,31 @@ class SampleApplicationTests {
     @Test
     void demoThrowingImplementationReportedApplicationError() {
         assertThat(this.demo.report().failedStatus()).isEqualTo(Status.APPLICATION_ERROR);
+    }
+
+    @Test
+    void demoPipesStreamedAGreetingForEachName() {
+        assertThat(this.demo.report().pipedGreetings()).extracting(Greeting::name).containsExactly("Barbara", "Edsger", "Tony");
+        assertThat(this.demo.report().pipedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aPlainCallerStreamsThroughPipes() throws Exception {
+        InPipe<String> names = InPipe.create();
+        List<String> sent = IntStream.range(0, 500).mapToObj((i) -> "name-" + i).toList();
+        names.push(sent);  // held until the call is issued
+        names.close();
+        OutPipe<Greeting> greetings = OutPipe.create();
+        CompletableFuture<List<Greeting>> received = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            List<Greeting> all = new ArrayList<>();
+            greetings.forEach(all::add);  // the blocking iterator, while the call blocks
+            received.complete(all);
+        }, "greetings-reader");
+        reader.start();
+        assertThat(this.greeter.greetEach(names, greetings)).isEqualTo(500);
+        assertThat(received.get(10, TimeUnit.SECONDS)).extracting(Greeting::name).containsExactlyElementsOf(sent);
+        reader.join(10_000);
     }
 
     @Test

@@ -8,11 +8,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.CallState;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.ImportRemoteServices;
@@ -75,7 +81,7 @@ class SampleContainerTests {
 
     @Test
     void greetAsynchronously() throws Exception {
-        assertThat(this.greeterAsync.greet("future").get(10, java.util.concurrent.TimeUnit.SECONDS).name()).isEqualTo("future");
+        assertThat(this.greeterAsync.greet("future").get(10, TimeUnit.SECONDS).name()).isEqualTo("future");
     }
 
     @Test
@@ -83,6 +89,19 @@ class SampleContainerTests {
         AsyncCall<Greeting> call = this.greeterAsync.greetLater("later", 200);
         assertThat(call.join(Duration.ofSeconds(10)).name()).isEqualTo("later");
         assertThat(call.state()).isEqualTo(CallState.COMPLETE);
+    }
+
+    @Test
+    void greetEachStreamsAGreetingPerNameThroughPipes() throws Exception {
+        InPipe<String> names = InPipe.create();
+        OutPipe<Greeting> greetings = OutPipe.create();
+        CompletableFuture<Integer> count = this.greeterAsync.greetEach(names, greetings);
+        names.push(List.of("in", "a", "container"));
+        names.close();
+        List<Greeting> received = new ArrayList<>();
+        greetings.forEach(received::add);
+        assertThat(received).extracting(Greeting::name).containsExactly("in", "a", "container");
+        assertThat(count.get(10, TimeUnit.SECONDS)).isEqualTo(3);
     }
 
     @Test

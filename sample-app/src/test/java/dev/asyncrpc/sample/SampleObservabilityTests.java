@@ -8,13 +8,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.CancelMode;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClients;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,6 +96,12 @@ class SampleObservabilityTests {
         assertThat(sample(body, "asyncrpc_client_calls_pending", "service=\"greeter\"")).isNotNegative();
         assertThat(sample(body, "asyncrpc_server_connections")).isEqualTo(1);
         assertThat(sample(body, "asyncrpc_goaways_total", "side=\"server\"")).isZero();
+        // the demo's greetEach pipes have ended: the pipe gauges are there, and read zero
+        assertThat(sample(body, "asyncrpc_client_requests_seconds_count", "method=\"greetEach\"", "status=\"OK\"")).isPositive();
+        assertThat(sample(body, "asyncrpc_server_pipes_open", "direction=\"in\"")).isZero();
+        assertThat(sample(body, "asyncrpc_server_pipes_bytes", "direction=\"out\"")).isZero();
+        assertThat(sample(body, "asyncrpc_client_pipes_open", "service=\"greeter\"", "direction=\"out\"")).isZero();
+        assertThat(sample(body, "asyncrpc_client_pipes_stalled_seconds", "service=\"greeter\"", "direction=\"in\"")).isZero();
     }
 
     @Test
@@ -119,25 +130,46 @@ class SampleObservabilityTests {
         cancel(pending);
     }
 
-    /** docs/observability.md shows what the endpoint answers while a call is pending (port and age made stable). */
+    /**
+     * docs/observability.md shows what the endpoint answers while a call is pending and another
+     * streams through its pipes (port, ages and call ids made stable).
+     */
     @Test
     void endpointExampleInTheDocsIsWhatTheEndpointAnswers() throws Exception {
         AsyncCall<Greeting> pending = this.greeterAsync.greetLater("Docs", WAITS_UNTIL_CANCELLED);
-        String body = get("/actuator/asyncrpc").body();
+        // two names sent and greeted, the names pipe still open, the greetings not read yet
+        InPipe<String> names = InPipe.create();
+        OutPipe<Greeting> greetings = OutPipe.create();
+        CompletableFuture<Integer> streaming = this.greeterAsync.greetEach(names, greetings);
+        names.push("Ada", "Alan");
+        String body = await().atMost(Duration.ofSeconds(10)).until(() -> get("/actuator/asyncrpc").body(), (text) -> {
+            JsonNode answer = json.readTree(text);
+            List<JsonNode> pipes = new ArrayList<>();
+            answer.path("server").path("openPipes").forEach(pipes::add);
+            answer.path("clients").path("greeter").path("openPipes").forEach(pipes::add);
+            return pipes.size() == 4 && pipes.stream().allMatch((pipe) -> pipe.path("elements").asLong() == 2);
+        });
+        names.close();
+        List<Greeting> greeted = new ArrayList<>();
+        greetings.forEach(greeted::add);
+        assertThat(streaming.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(greeted).extracting(Greeting::name).containsExactly("Ada", "Alan");
         cancel(pending);
         String actual = json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body
             .replace("127.0.0.1:" + this.asyncrpcPort, "127.0.0.1:7443")
-            .replaceAll("\"ageMillis\":\\d+", "\"ageMillis\":12")));
+            .replaceAll("\"ageMillis\":\\d+", "\"ageMillis\":12")
+            .replaceAll("\"callId\":\\d+", "\"callId\":5")));
         Path written = Path.of("target", "asyncrpc-endpoint-example.json");
         Files.writeString(written, actual + "\n");
         assertThat(endpointExample()).as("the endpoint example in %s (the test wrote the current answer to %s)", DOC, written.toAbsolutePath())
             .isEqualTo(actual);
     }
 
-    /** Cancel a greetLater call and wait until its server has ended it too, so that no test sees it. */
+    /** Cancel a greetLater call and wait until its server has ended it too (and every pipe has ended), so that no test sees it. */
     private void cancel(AsyncCall<Greeting> call) {
         assertThat(call.cancel(CancelMode.ABORTIVE)).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.client("greeter").pendingCallSnapshot().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.clients.client("greeter").pendingCallSnapshot().isEmpty()
+                && this.clients.client("greeter").openPipes().isEmpty());
     }
 
     /** Every asyncrpc meter the running sample has is described in docs/observability.md. */

@@ -54,6 +54,9 @@ public class AsyncRpcClientProperties {
         /** Largest frame accepted from a server. */
         private DataSize maxFrameSize = DataSize.ofMegabytes(16);
 
+        /** Pipe window of the out-pipes each client receives: the bytes of one pipe's data a server may have sent before the client returns credit, which bounds the memory each pipe takes; one element may take at most half of it. */
+        private DataSize pipeWindow = DataSize.ofMegabytes(1);
+
         /** Netty event loop threads of each service's client. */
         private int ioThreads = 1;
 
@@ -88,6 +91,14 @@ public class AsyncRpcClientProperties {
 
         public void setMaxFrameSize(DataSize maxFrameSize) {
             this.maxFrameSize = Checks.frameSize("asyncrpc.client.defaults.max-frame-size", maxFrameSize);
+        }
+
+        public DataSize getPipeWindow() {
+            return this.pipeWindow;
+        }
+
+        public void setPipeWindow(DataSize pipeWindow) {
+            this.pipeWindow = Checks.frameSize("asyncrpc.client.defaults.pipe-window", pipeWindow);
         }
 
         public int getIoThreads() {
@@ -179,6 +190,9 @@ public class AsyncRpcClientProperties {
         /** Largest frame accepted from the server; the default's when unset. */
         private @Nullable DataSize maxFrameSize;
 
+        /** Pipe window of the out-pipes this service's client receives; the default's when unset. */
+        private @Nullable DataSize pipeWindow;
+
         /** How long a call may take before it fails with DEADLINE_EXCEEDED; the default's when unset. */
         private @Nullable Duration timeout;
 
@@ -227,7 +241,15 @@ public class AsyncRpcClientProperties {
         public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
             this.maxFrameSize = (maxFrameSize != null) ? Checks.frameSize("asyncrpc.client.services.<name>.max-frame-size", maxFrameSize) : null;
         }
-    
+
+        public @Nullable DataSize getPipeWindow() {
+            return this.pipeWindow;
+        }
+
+        public void setPipeWindow(@Nullable DataSize pipeWindow) {
+            this.pipeWindow = (pipeWindow != null) ? Checks.frameSize("asyncrpc.client.services.<name>.pipe-window", pipeWindow) : null;
+        }
+
         public @Nullable Duration getTimeout() {
             return this.timeout;
         }

@@ -237,6 +237,7 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         builder.connectTimeout(orDefault(settings.getConnectTimeout(), defaults.getConnectTimeout()));
         builder.handshakeTimeout(orDefault(settings.getHandshakeTimeout(), defaults.getHandshakeTimeout()));
         builder.maxFrameSize((int) orDefault(settings.getMaxFrameSize(), defaults.getMaxFrameSize()).toBytes());
+        builder.pipeWindow((int) orDefault(settings.getPipeWindow(), defaults.getPipeWindow()).toBytes());
         builder.ioThreads(defaults.getIoThreads());
         builder.timeout(orNull(settings.getTimeout(), defaults.getTimeout()));
         builder.ordering(orDefault(settings.getOrdering(), defaults.getOrdering()));

@@ -345,6 +345,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
             }
         }
         builder.maxFrameSize((int) p.getMaxFrameSize().toBytes());
+        builder.pipeWindow((int) p.getPipeWindow().toBytes());
         builder.maxConcurrentCalls(p.getMaxConcurrentCalls());
         builder.workerThreads(p.getWorkerThreads());
         builder.ioThreads(p.getIoThreads());

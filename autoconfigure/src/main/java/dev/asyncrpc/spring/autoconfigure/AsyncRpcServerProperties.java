@@ -27,6 +27,9 @@ public class AsyncRpcServerProperties {
     /** Largest frame accepted from a client. */
     private DataSize maxFrameSize = DataSize.ofMegabytes(16);
 
+    /** Pipe window of the in-pipes this server receives: the bytes of one pipe's data a client may have sent before the server returns credit, which bounds the memory each pipe takes; one element may take at most half of it. */
+    private DataSize pipeWindow = DataSize.ofMegabytes(1);
+
     /** Most calls in progress at once on one connection; more are refused with RESOURCE_EXHAUSTED. */
     private int maxConcurrentCalls = 100_000;
 
@@ -76,6 +79,14 @@ public class AsyncRpcServerProperties {
 
     public void setMaxFrameSize(DataSize maxFrameSize) {
         this.maxFrameSize = Checks.frameSize("asyncrpc.server.max-frame-size", maxFrameSize);
+    }
+
+    public DataSize getPipeWindow() {
+        return this.pipeWindow;
+    }
+
+    public void setPipeWindow(DataSize pipeWindow) {
+        this.pipeWindow = Checks.frameSize("asyncrpc.server.pipe-window", pipeWindow);
     }
 
     public int getMaxConcurrentCalls() {

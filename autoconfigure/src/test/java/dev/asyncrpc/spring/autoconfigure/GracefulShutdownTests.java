@@ -14,10 +14,15 @@ import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRemote;
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.AsyncRpcServer;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
+import dev.asyncrpc.PipeInfo;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.RemoteService;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.spring.RemoteEndpoint;
+import dev.asyncrpc.spring.autoconfigure.pipes.TransferAsync;
+import dev.asyncrpc.spring.autoconfigure.pipes.TransferEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +39,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The server's graceful drain when its application context closes: readiness goes down first,
- * calls in progress finish, calls sent after go-away are refused with a retry-safe status (and
- * sent to a second server) or fail with UNAVAILABLE; no call is lost.
+ * calls in progress (and their pipes, which keep streaming) finish, calls sent after go-away are
+ * refused with a retry-safe status (and sent to a second server) or fail with UNAVAILABLE; no call
+ * is lost.
  */
 class GracefulShutdownTests {
 
@@ -127,10 +133,17 @@ class GracefulShutdownTests {
         }
     }
 
+    /** Chunks of each pipe in the drain test: 4MB each way through the default 1MB windows. */
+    private static final int PIPE_CHUNKS = 64;
+
+    private static final int PIPE_CHUNK = 64 * 1024;
+
     @Test
-    void closingTheContextDrainsCallsInFlightAndLosesNone() {
+    void closingTheContextDrainsCallsAndPipesInFlightAndLosesNone() throws Exception {
         int inFlightCount = 200;
         SlowEndpoint endpoint = new SlowEndpoint(inFlightCount);
+        // the download pushes half its chunks, then waits until readiness goes down
+        TransferEndpoint transfer = new TransferEndpoint().gated();
         this.closeables.add(endpoint.timer::shutdownNow);
         AsyncRpcServer second = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new QuickEndpoint()).build().start();
         this.closeables.add(second);
@@ -141,6 +154,7 @@ class GracefulShutdownTests {
         int[] activeWhenReadinessWentDown = { -1 };
         List<AsyncCall<Integer>> sentWhileReadinessWasDown = new CopyOnWriteArrayList<>();
         this.runner.withBean(SlowEndpoint.class, () -> endpoint)
+            .withBean(TransferEndpoint.class, () -> transfer)
             .withPropertyValues("asyncrpc.server.shutdown.grace-period=20s")
             .run((context) -> {
                 AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
@@ -161,6 +175,7 @@ class GracefulShutdownTests {
                             Thread.currentThread().interrupt();
                         }
                         endpoint.releaseAfter(Duration.ofMillis(300));
+                        transfer.openGate();
                         refusing.countDown();
                     }
                 });
@@ -171,11 +186,46 @@ class GracefulShutdownTests {
                     inFlight.add(slow.work(i));
                 }
                 assertThat(endpoint.arrived.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("all calls reached the endpoint").isTrue();
-                assertThat(server.activeCalls()).isEqualTo(inFlightCount);
+
+                // two pipes streaming: an upload whose caller has sent half its data, a download whose implementation has
+                TransferAsync transferAsync = client.proxy(TransferAsync.class);
+                InPipe<byte[]> up = InPipe.create();
+                CompletableFuture<Long> uploaded = transferAsync.upload(up);
+                for (int i = 0; i < PIPE_CHUNKS / 2; i++) {
+                    up.push(new byte[PIPE_CHUNK]);
+                }
+                OutPipe<byte[]> down = OutPipe.create();
+                AsyncCall<Void> downloaded = transferAsync.download(PIPE_CHUNKS, PIPE_CHUNK, down);
+                CompletableFuture<Integer> downloadedChunks = new CompletableFuture<>();
+                Thread reader = new Thread(() -> {
+                    try {
+                        int n = 0;
+                        for (byte[] chunk : down) {
+                            assertThat(chunk).hasSize(PIPE_CHUNK).containsOnly((byte) n);
+                            n++;
+                        }
+                        downloadedChunks.complete(n);
+                    }
+                    catch (Throwable ex) {
+                        downloadedChunks.completeExceptionally(ex);
+                    }
+                }, "download-reader");
+                reader.start();
+                assertThat(transfer.uploading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("upload streaming").isTrue();
+                assertThat(transfer.downloading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("download streaming").isTrue();
+                assertThat(server.activeCalls()).isEqualTo(inFlightCount + 2);
+                assertThat(server.openPipes()).extracting(PipeInfo::operation, PipeInfo::direction)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("transfer/upload", PipeInfo.Direction.IN),
+                            org.assertj.core.groups.Tuple.tuple("transfer/download", PipeInfo.Direction.OUT));
 
                 long closeStart = System.nanoTime();
                 CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
                 assertThat(refusing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("readiness went down").isTrue();
+                // the upload's second half goes while the server drains (the download's goes since readiness went down)
+                for (int i = PIPE_CHUNKS / 2; i < PIPE_CHUNKS; i++) {
+                    up.push(new byte[PIPE_CHUNK]);
+                }
+                up.close();
 
                 // calls sent while the server drains, in bursts (so that some race the go-away),
                 // until it has closed, and a last burst after that
@@ -201,16 +251,26 @@ class GracefulShutdownTests {
                     assertThat(inFlight.get(i).join(WAIT)).isEqualTo(i);
                     completed++;
                 }
+                int pipesCompleted = 0;
+                assertThat(uploaded.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("bytes the upload delivered").isEqualTo((long) PIPE_CHUNKS * PIPE_CHUNK);
+                pipesCompleted++;
+                downloaded.join(WAIT);
+                assertThat(downloadedChunks.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("chunks the download delivered").isEqualTo(PIPE_CHUNKS);
+                pipesCompleted++;
+                reader.join(WAIT.toMillis());
                 assertThat(sentWhileReadinessWasDown).hasSize(1);
                 assertThat(sentWhileReadinessWasDown.get(0).join(WAIT)).as("call on a new connection while readiness was down").isEqualTo(-1);
 
-                System.out.printf("graceful shutdown: %d/%d in-flight calls completed; readiness went down with %d calls active;"
+                System.out.printf("graceful shutdown: %d/2 streaming pipes completed (%d bytes up, %d chunks down, 4MB each);"
+                        + " %d/%d in-flight calls completed; readiness went down with %d calls active;"
                         + " %d calls sent while draining or after: %d completed by the draining server (sent before its go-away),"
                         + " %d refused with NOT_DISPATCHED and completed by the second server, %d failed with UNAVAILABLE;"
-                        + " %d lost; context closed in %d ms%n", completed, inFlightCount, activeWhenReadinessWentDown[0], late.sent,
+                        + " %d lost; context closed in %d ms%n", pipesCompleted, uploaded.join(), downloadedChunks.join(), completed,
+                        inFlightCount, activeWhenReadinessWentDown[0], late.sent,
                         late.completedHere, late.completedElsewhere, late.unavailable, late.lost(), closeMillis);
-                assertThat(activeWhenReadinessWentDown[0]).isEqualTo(inFlightCount);
+                assertThat(activeWhenReadinessWentDown[0]).isEqualTo(inFlightCount + 2);
                 assertThat(completed).isEqualTo(inFlightCount);
+                assertThat(pipesCompleted).isEqualTo(2);
                 assertThat(late.completedElsewhere + late.unavailable).as("calls refused after go-away").isPositive();
                 assertThat(late.lost()).isZero();
             });

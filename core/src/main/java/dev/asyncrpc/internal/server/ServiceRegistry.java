@@ -36,6 +36,18 @@ public final class ServiceRegistry {
         return this.methods.values().stream().map((m) -> m.info).toList();
     }
 
+    /**
+     * The directions of each served operation's pipe parameters, in wire order, by wire name
+     * ({@code service/operation}); an operation without pipes maps to an empty list.
+     */
+    public Map<String, List<dev.asyncrpc.PipeInfo.Direction>> pipeDirections() {
+        Map<String, List<dev.asyncrpc.PipeInfo.Direction>> pipes = new LinkedHashMap<>();
+        this.methods.forEach((name, m) -> pipes.put(name, java.util.Arrays.stream(m.model.pipes())
+            .map((p) -> p.in() ? dev.asyncrpc.PipeInfo.Direction.IN : dev.asyncrpc.PipeInfo.Direction.OUT)
+            .toList()));
+        return Collections.unmodifiableMap(pipes);
+    }
+
     /** A message for an unknown operation, naming what is served. */
     String unknown(String fullName) {
         int slash = fullName.indexOf('/');

@@ -12,6 +12,7 @@ import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.CallObserver.CallInfo;
 import dev.asyncrpc.CallState;
 import dev.asyncrpc.PendingCallInfo;
+import dev.asyncrpc.PipeInfo;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -19,8 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code asyncrpc} Actuator endpoint, read-only: the services and operations the server
- * serves, and for each client its target, connection state and pending calls (service, method,
- * age, state). It shows no argument values.
+ * serves (with the pipes each takes) and its open pipes, and for each client its target,
+ * connection state, pending calls (service, method, age, state) and open pipes (direction,
+ * elements, bytes, window, stalled time). It shows no argument values.
  */
 @Endpoint(id = "asyncrpc")
 public final class AsyncRpcEndpoint {
@@ -35,7 +37,8 @@ public final class AsyncRpcEndpoint {
      * Create the endpoint.
      * @param server the running server, or {@code null} when none runs
      * @param clients the clients by service name
-     * @param maxPendingCalls the most pending calls listed per client
+     * @param maxPendingCalls the most pending calls listed per client, and the most open pipes
+     *        listed per client and for the server
      */
     public AsyncRpcEndpoint(Supplier<@Nullable AsyncRpcServer> server, Supplier<Map<String, AsyncRpcClient>> clients,
             int maxPendingCalls) {
@@ -60,11 +63,11 @@ public final class AsyncRpcEndpoint {
         }
         Map<String, List<OperationDescriptor>> byService = new LinkedHashMap<>();
         for (CallInfo op : s.operations()) {
-            byService.computeIfAbsent(op.service(), (k) -> new ArrayList<>()).add(new OperationDescriptor(op.operation(), op.async()));
+            byService.computeIfAbsent(op.service(), (k) -> new ArrayList<>()).add(new OperationDescriptor(op.operation(), op.async(), s.pipes(op)));
         }
         List<ServiceDescriptor> services = new ArrayList<>();
         byService.forEach((name, operations) -> services.add(new ServiceDescriptor(name, operations)));
-        return new ServerDescriptor(s.address(), s.isAccepting(), s.activeCalls(), s.connections(), services);
+        return new ServerDescriptor(s.address(), s.isAccepting(), s.activeCalls(), s.connections(), services, pipes(s.openPipes()));
     }
 
     private Map<String, ClientDescriptor> clients() {
@@ -76,9 +79,17 @@ public final class AsyncRpcEndpoint {
                 .map((call) -> new PendingCallDescriptor(call.service(), call.operation(), call.age().toMillis(), call.state()))
                 .toList();
             clients.put(service, new ClientDescriptor(client.address(), client.endpoints(), ConnectionState.of(client).name(),
-                    client.connections(), client.pendingCalls(), pending));
+                    client.connections(), client.pendingCalls(), pending, pipes(client.openPipes())));
         });
         return clients;
+    }
+
+    private List<PipeDescriptor> pipes(List<PipeInfo> open) {
+        return open.stream()
+            .limit(this.maxPendingCalls)
+            .map((p) -> new PipeDescriptor(p.operation(), p.callId(), p.index(), p.direction(), p.sending(), p.elements(), p.bytes(),
+                    p.window(), p.unacknowledgedBytes(), p.bufferedBytes(), p.stalled().toMillis()))
+            .toList();
     }
 
     /**
@@ -98,8 +109,11 @@ public final class AsyncRpcEndpoint {
      * @param activeCalls calls in progress
      * @param connections connections open
      * @param services the services served
+     * @param openPipes the pipes of calls in progress that are open now, by call id and pipe index
+     *        (at most {@code asyncrpc.endpoint.max-pending-calls})
      */
-    public record ServerDescriptor(String address, boolean accepting, int activeCalls, int connections, List<ServiceDescriptor> services) {
+    public record ServerDescriptor(String address, boolean accepting, int activeCalls, int connections, List<ServiceDescriptor> services,
+            List<PipeDescriptor> openPipes) {
     }
 
     /**
@@ -116,8 +130,10 @@ public final class AsyncRpcEndpoint {
      *
      * @param name the operation (method) name
      * @param async whether the implementation is asynchronous (returns a future or completes an AsyncReply)
+     * @param pipes the directions of its pipe parameters in order ({@code IN} for an InPipe,
+     *        {@code OUT} for an OutPipe); empty when it takes none
      */
-    public record OperationDescriptor(String name, boolean async) {
+    public record OperationDescriptor(String name, boolean async, List<PipeInfo.Direction> pipes) {
     }
 
     /**
@@ -129,9 +145,31 @@ public final class AsyncRpcEndpoint {
      * @param connections connections open or opening
      * @param pendingCalls calls issued and not completed (all of them, whatever {@code pending} lists)
      * @param pending the calls the connections hold, oldest first, at most {@code asyncrpc.endpoint.max-pending-calls}
+     * @param openPipes the pipes of this client's calls that are open now, by call id and pipe
+     *        index (at most {@code asyncrpc.endpoint.max-pending-calls})
      */
     public record ClientDescriptor(String address, List<String> endpoints, String connection, int connections, int pendingCalls,
-            List<PendingCallDescriptor> pending) {
+            List<PendingCallDescriptor> pending, List<PipeDescriptor> openPipes) {
+    }
+
+    /**
+     * An open pipe end of a call in progress.
+     *
+     * @param operation the operation, {@code service/operation}
+     * @param callId the call id on its connection
+     * @param index the pipe's index among the operation's pipes
+     * @param direction {@code IN} (caller to implementer) or {@code OUT} (implementer to caller)
+     * @param sending whether this end sends (a caller's in-pipe, an implementer's out-pipe)
+     * @param elements elements sent or received so far
+     * @param bytes bytes sent or received so far, as counted against credit
+     * @param window the pipe's credit window in bytes (the receiving side's setting)
+     * @param unacknowledgedBytes bytes sent or received whose credit has not been returned yet
+     * @param bufferedBytes encoded bytes waiting in this end: not yet sent, or not yet consumed
+     * @param stalledMillis how long the sending end has waited for credit with data to send, in
+     *        milliseconds (0 for a receiving end)
+     */
+    public record PipeDescriptor(String operation, int callId, int index, PipeInfo.Direction direction, boolean sending, long elements,
+            long bytes, int window, long unacknowledgedBytes, long bufferedBytes, long stalledMillis) {
     }
 
     /**

@@ -5,19 +5,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.CancelMode;
+import dev.asyncrpc.PipeInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,8 +31,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * asyncrpc's gauges and counters. Gauges read the runtime's own counts when they are sampled, so
  * they cost nothing per call; a client's gauges are registered when the client is made (the
- * client customizer reports it), the server's when the server is built. The counters count
- * {@link CallObserver} events: cancels and go-aways.
+ * client customizer reports it), the server's when the server is built. The pipe gauges sum the
+ * open pipe ends ({@code openPipes()}) when sampled: the core keeps no totals of the pipes that
+ * have ended. The counters count {@link CallObserver} events: cancels and go-aways.
  */
 final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
@@ -45,6 +50,22 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     static final String SERVER_CONNECTIONS = "asyncrpc.server.connections";
 
     static final String GOAWAYS = "asyncrpc.goaways";
+
+    static final String CLIENT_PIPES_OPEN = "asyncrpc.client.pipes.open";
+
+    static final String CLIENT_PIPES_ELEMENTS = "asyncrpc.client.pipes.elements";
+
+    static final String CLIENT_PIPES_BYTES = "asyncrpc.client.pipes.bytes";
+
+    static final String CLIENT_PIPES_STALLED = "asyncrpc.client.pipes.stalled";
+
+    static final String SERVER_PIPES_OPEN = "asyncrpc.server.pipes.open";
+
+    static final String SERVER_PIPES_ELEMENTS = "asyncrpc.server.pipes.elements";
+
+    static final String SERVER_PIPES_BYTES = "asyncrpc.server.pipes.bytes";
+
+    static final String SERVER_PIPES_STALLED = "asyncrpc.server.pipes.stalled";
 
     static final String DIRECT_MEMORY_USED = "asyncrpc.netty.direct.memory.used";
 
@@ -119,6 +140,54 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
         Gauge.builder(SERVER_CONNECTIONS, () -> server(AsyncRpcServer::connections))
             .description("Connections open to the server")
             .register(registry);
+        for (PipeInfo.Direction direction : PipeInfo.Direction.values()) {
+            String tag = direction.name().toLowerCase(Locale.ROOT);
+            Supplier<List<PipeInfo>> pipes = () -> {
+                AsyncRpcServer s = this.server.get();
+                return (s != null) ? s.openPipes() : List.of();
+            };
+            Gauge.builder(SERVER_PIPES_OPEN, () -> count(pipes, direction))
+                .description("Pipe ends of calls in progress on the server that are open now, by direction (in: caller to implementer)")
+                .tag("direction", tag)
+                .register(registry);
+            Gauge.builder(SERVER_PIPES_ELEMENTS, () -> sum(pipes, direction, PipeInfo::elements))
+                .description("Elements the server's open pipe ends have sent or received so far, by direction")
+                .tag("direction", tag)
+                .register(registry);
+            Gauge.builder(SERVER_PIPES_BYTES, () -> sum(pipes, direction, PipeInfo::bytes))
+                .description("Bytes the server's open pipe ends have sent or received so far, by direction")
+                .tag("direction", tag)
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry);
+            TimeGauge.builder(SERVER_PIPES_STALLED, () -> sum(pipes, direction, AsyncRpcMetrics::stalledNanos), TimeUnit.NANOSECONDS)
+                .description("Time the server's open sending pipe ends (out-pipes) have waited for credit with data to send, by direction")
+                .tag("direction", tag)
+                .register(registry);
+        }
+    }
+
+    private static int count(Supplier<List<PipeInfo>> pipes, PipeInfo.Direction direction) {
+        int n = 0;
+        for (PipeInfo p : pipes.get()) {
+            if (p.direction() == direction) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static double sum(Supplier<List<PipeInfo>> pipes, PipeInfo.Direction direction, ToDoubleFunction<PipeInfo> value) {
+        double total = 0;
+        for (PipeInfo p : pipes.get()) {
+            if (p.direction() == direction) {
+                total += value.applyAsDouble(p);
+            }
+        }
+        return total;
+    }
+
+    private static double stalledNanos(PipeInfo pipe) {
+        return pipe.stalled().toNanos();
     }
 
     private void bindClient(MeterRegistry registry, String service) {
@@ -137,6 +206,34 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .description("Calls sent again after an attempt that provably did not run (refused as not dispatched, never written, or lost after a go-away)")
             .tag("service", service)
             .register(registry);
+        for (PipeInfo.Direction direction : PipeInfo.Direction.values()) {
+            String tag = direction.name().toLowerCase(Locale.ROOT);
+            Supplier<List<PipeInfo>> pipes = () -> {
+                AsyncRpcClient c = this.clients.apply(service);
+                return (c != null) ? c.openPipes() : List.of();
+            };
+            Gauge.builder(CLIENT_PIPES_OPEN, () -> count(pipes, direction))
+                .description("Pipe ends of calls in progress through the client of a remote service that are open now, by direction (in: caller to implementer)")
+                .tag("service", service)
+                .tag("direction", tag)
+                .register(registry);
+            Gauge.builder(CLIENT_PIPES_ELEMENTS, () -> sum(pipes, direction, PipeInfo::elements))
+                .description("Elements the client's open pipe ends have sent or received so far, by direction")
+                .tag("service", service)
+                .tag("direction", tag)
+                .register(registry);
+            Gauge.builder(CLIENT_PIPES_BYTES, () -> sum(pipes, direction, PipeInfo::bytes))
+                .description("Bytes the client's open pipe ends have sent or received so far, by direction")
+                .tag("service", service)
+                .tag("direction", tag)
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry);
+            TimeGauge.builder(CLIENT_PIPES_STALLED, () -> sum(pipes, direction, AsyncRpcMetrics::stalledNanos), TimeUnit.NANOSECONDS)
+                .description("Time the client's open sending pipe ends (in-pipes) have waited for credit with data to send, by direction")
+                .tag("service", service)
+                .tag("direction", tag)
+                .register(registry);
+        }
     }
 
     private int server(ToIntFunction<AsyncRpcServer> count) {

@@ -60,7 +60,7 @@ class AsyncRpcEndpointAutoConfigurationTests {
             assertThat(during.server().activeCalls()).isEqualTo(1);
             assertThat(during.server().connections()).isEqualTo(1);
             assertThat(during.server().services()).containsExactly(new ServiceDescriptor("metered",
-                    List.of(new OperationDescriptor("greet", false), new OperationDescriptor("hold", true))));
+                    List.of(new OperationDescriptor("greet", false, List.of()), new OperationDescriptor("hold", true, List.of()))));
             ClientDescriptor client = during.clients().get("metered");
             assertThat(client.address()).isEqualTo(server.address());
             assertThat(client.endpoints()).containsExactly(server.address());
