@@ -76,6 +76,15 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
+     * Cumulative pipe totals of this client's pipe ends since it was built: the ended ones plus the open
+     * ones, so every field only grows (fit for counters). Cheap: one pass over the open ends.
+     * @return the totals
+     */
+    public PipeTotals pipeTotals() {
+        return this.runtime.pipes().totals();
+    }
+
+    /**
      * The target address, as configured.
      * @return the address
      */

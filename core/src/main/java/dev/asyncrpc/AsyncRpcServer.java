@@ -88,6 +88,15 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * Cumulative pipe totals of this server's pipe ends since it was built: the ended ones plus the open
+     * ones, so every field only grows (fit for counters). Cheap: one pass over the open ends.
+     * @return the totals
+     */
+    public PipeTotals pipeTotals() {
+        return this.runtime.pipes().totals();
+    }
+
+    /**
      * The operations served, each with its service, name and whether the implementation is
      * asynchronous (side {@link CallObserver.CallInfo.Side#SERVER}).
      * @return the operations, in the order the services were given

@@ -372,4 +372,68 @@ class PipeTests {
         assertThat(this.client.openPipes()).isEmpty();
         assertThat(this.server.openPipes()).isEmpty();
     }
+
+    @Test
+    void pipeTotalsCountOpenAndEndedPipesByDirectionOnBothSides() throws Exception {
+        assertThat(this.client.pipeTotals()).isEqualTo(PipeTotals.ZERO);
+        assertThat(this.server.pipeTotals()).isEqualTo(PipeTotals.ZERO);
+
+        // an in-pipe, open: its counts are in the totals already
+        InPipe<Integer> in = InPipe.create();
+        CompletableFuture<Probe> probe = this.numbers.probe(in);
+        assertThat(this.endpoint.probed.await(10, TimeUnit.SECONDS)).isTrue();
+        in.push(1, 2, 3).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        PipeTotals whileOpen = this.client.pipeTotals();
+        assertThat(whileOpen.inElements()).isEqualTo(3);
+        assertThat(whileOpen.inBytes()).isPositive();
+        assertThat(whileOpen.outElements()).isZero();
+        assertThat(whileOpen.pipesOpened()).isEqualTo(1);
+        in.push(4, 5).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        in.close();
+        assertThat(probe.get(10, TimeUnit.SECONDS).afterAvailable()).containsExactly(1, 2, 3, 4, 5);
+        awaitNoOpenPipes();
+
+        // ended: the totals stay
+        PipeTotals clientAfterIn = this.client.pipeTotals();
+        PipeTotals serverAfterIn = this.server.pipeTotals();
+        assertThat(clientAfterIn.inElements()).isEqualTo(5);
+        assertThat(clientAfterIn.inBytes()).isGreaterThan(whileOpen.inBytes());
+        assertThat(serverAfterIn.inElements()).isEqualTo(5);
+        assertThat(serverAfterIn.inBytes()).isEqualTo(clientAfterIn.inBytes());
+        assertThat(clientAfterIn.pipesOpened()).isEqualTo(1);
+        assertThat(serverAfterIn.pipesOpened()).isEqualTo(1);
+        assertThat(this.client.pipeTotals()).isEqualTo(clientAfterIn);
+
+        // an out-pipe: counted by its own direction, the in totals unchanged
+        OutPipe<Integer> out = OutPipe.create();
+        CompletableFuture<Void> call = this.numbers.produce(100, 10, out);
+        int received = 0;
+        for (int ignored : out) {
+            received++;
+        }
+        call.get(10, TimeUnit.SECONDS);
+        assertThat(received).isEqualTo(100);
+        awaitNoOpenPipes();
+        PipeTotals client = this.client.pipeTotals();
+        PipeTotals server = this.server.pipeTotals();
+        for (PipeTotals totals : List.of(client, server)) {
+            assertThat(totals.inElements()).isEqualTo(5);
+            assertThat(totals.inBytes()).isEqualTo(clientAfterIn.inBytes());
+            assertThat(totals.outElements()).isEqualTo(100);
+            assertThat(totals.elements(PipeInfo.Direction.OUT)).isEqualTo(100);
+            assertThat(totals.pipesOpened()).isEqualTo(2);
+            assertThat(totals.stalled()).isGreaterThanOrEqualTo(Duration.ZERO);
+        }
+        assertThat(client.outBytes()).isPositive().isEqualTo(server.outBytes());
+        assertThat(client.bytes(PipeInfo.Direction.OUT)).isEqualTo(client.outBytes());
+    }
+
+    private void awaitNoOpenPipes() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((!this.client.openPipes().isEmpty() || !this.server.openPipes().isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(this.client.openPipes()).isEmpty();
+        assertThat(this.server.openPipes()).isEmpty();
+    }
 }

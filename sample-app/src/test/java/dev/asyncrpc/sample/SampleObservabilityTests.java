@@ -82,7 +82,7 @@ class SampleObservabilityTests {
     }
 
     @Test
-    void prometheusServesTheDemosCallTimersAndTheDirectMemoryGauge() throws Exception {
+    void prometheusServesTheDemosCallTimersPipeCountersAndTheDirectMemoryGauge() throws Exception {
         HttpResponse<String> response = get("/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
         String body = response.body();
@@ -102,6 +102,14 @@ class SampleObservabilityTests {
         assertThat(sample(body, "asyncrpc_server_pipes_bytes", "direction=\"out\"")).isZero();
         assertThat(sample(body, "asyncrpc_client_pipes_open", "service=\"greeter\"", "direction=\"out\"")).isZero();
         assertThat(sample(body, "asyncrpc_client_pipes_stalled_seconds", "service=\"greeter\"", "direction=\"in\"")).isZero();
+        // ... and the pipe counters keep what went through them
+        assertThat(body).contains("# TYPE asyncrpc_client_pipe_elements_total counter", "# TYPE asyncrpc_server_pipe_bytes_total counter");
+        assertThat(sample(body, "asyncrpc_client_pipe_elements_total", "service=\"greeter\"", "direction=\"in\"")).isPositive();
+        assertThat(sample(body, "asyncrpc_client_pipe_bytes_total", "service=\"greeter\"", "direction=\"out\"")).isPositive();
+        assertThat(sample(body, "asyncrpc_server_pipe_elements_total", "direction=\"out\"")).isPositive();
+        assertThat(sample(body, "asyncrpc_server_pipe_bytes_total", "direction=\"in\"")).isPositive();
+        assertThat(sample(body, "asyncrpc_server_pipes_opened_total")).isPositive();
+        assertThat(sample(body, "asyncrpc_client_pipes_opened_total", "service=\"greeter\"")).isPositive();
     }
 
     @Test

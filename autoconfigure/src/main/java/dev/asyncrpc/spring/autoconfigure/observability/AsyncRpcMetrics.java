@@ -17,6 +17,7 @@ import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.PipeInfo;
+import dev.asyncrpc.PipeTotals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * asyncrpc's gauges and counters. Gauges read the runtime's own counts when they are sampled, so
  * they cost nothing per call; a client's gauges are registered when the client is made (the
  * client customizer reports it), the server's when the server is built. The pipe gauges sum the
- * open pipe ends ({@code openPipes()}) when sampled: the core keeps no totals of the pipes that
- * have ended. The counters count {@link CallObserver} events: cancels and go-aways.
+ * open pipe ends ({@code openPipes()}) when sampled; the pipe counters read the runtime's
+ * cumulative totals ({@code pipeTotals()}: the ended pipes plus the open ones). The other counters
+ * count {@link CallObserver} events: cancels and go-aways.
  */
 final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
@@ -66,6 +68,22 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     static final String SERVER_PIPES_BYTES = "asyncrpc.server.pipes.bytes";
 
     static final String SERVER_PIPES_STALLED = "asyncrpc.server.pipes.stalled";
+
+    static final String CLIENT_PIPE_ELEMENTS = "asyncrpc.client.pipe.elements";
+
+    static final String CLIENT_PIPE_BYTES = "asyncrpc.client.pipe.bytes";
+
+    static final String CLIENT_PIPE_STALLED = "asyncrpc.client.pipe.stalled";
+
+    static final String CLIENT_PIPES_OPENED = "asyncrpc.client.pipes.opened";
+
+    static final String SERVER_PIPE_ELEMENTS = "asyncrpc.server.pipe.elements";
+
+    static final String SERVER_PIPE_BYTES = "asyncrpc.server.pipe.bytes";
+
+    static final String SERVER_PIPE_STALLED = "asyncrpc.server.pipe.stalled";
+
+    static final String SERVER_PIPES_OPENED = "asyncrpc.server.pipes.opened";
 
     static final String DIRECT_MEMORY_USED = "asyncrpc.netty.direct.memory.used";
 
@@ -159,11 +177,37 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
                 .tag("direction", tag)
                 .baseUnit(BaseUnits.BYTES)
                 .register(registry);
+            FunctionCounter.builder(SERVER_PIPE_ELEMENTS, this, (metrics) -> metrics.serverTotals().elements(direction))
+                .description("Elements the server's pipe ends have received (in-pipes) or sent (out-pipes), ended pipes included, by direction")
+                .tag("direction", tag)
+                .register(registry);
+            FunctionCounter.builder(SERVER_PIPE_BYTES, this, (metrics) -> metrics.serverTotals().bytes(direction))
+                .description("Bytes the server's pipe ends have received or sent, ended pipes included, by direction")
+                .tag("direction", tag)
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry);
             TimeGauge.builder(SERVER_PIPES_STALLED, () -> sum(pipes, direction, AsyncRpcMetrics::stalledNanos), TimeUnit.NANOSECONDS)
                 .description("Time the server's open sending pipe ends (out-pipes) have waited for credit with data to send, by direction")
                 .tag("direction", tag)
                 .register(registry);
         }
+        FunctionCounter.builder(SERVER_PIPES_OPENED, this, (metrics) -> metrics.serverTotals().pipesOpened())
+            .description("Pipe ends the server has opened for calls, ended ones included")
+            .register(registry);
+        FunctionCounter.builder(SERVER_PIPE_STALLED, this, (metrics) -> metrics.serverTotals().stalled().toNanos() / 1e9)
+            .description("Time the server's sending pipe ends (out-pipes) have waited for credit with data to send, ended pipes included")
+            .baseUnit("seconds")
+            .register(registry);
+    }
+
+    private PipeTotals serverTotals() {
+        AsyncRpcServer s = this.server.get();
+        return (s != null) ? s.pipeTotals() : PipeTotals.ZERO;
+    }
+
+    private PipeTotals clientTotals(String service) {
+        AsyncRpcClient c = this.clients.apply(service);
+        return (c != null) ? c.pipeTotals() : PipeTotals.ZERO;
     }
 
     private static int count(Supplier<List<PipeInfo>> pipes, PipeInfo.Direction direction) {
@@ -228,12 +272,32 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
                 .tag("direction", tag)
                 .baseUnit(BaseUnits.BYTES)
                 .register(registry);
+            FunctionCounter.builder(CLIENT_PIPE_ELEMENTS, this, (metrics) -> metrics.clientTotals(service).elements(direction))
+                .description("Elements the client's pipe ends have sent (in-pipes) or received (out-pipes), ended pipes included, by direction")
+                .tag("service", service)
+                .tag("direction", tag)
+                .register(registry);
+            FunctionCounter.builder(CLIENT_PIPE_BYTES, this, (metrics) -> metrics.clientTotals(service).bytes(direction))
+                .description("Bytes the client's pipe ends have sent or received, ended pipes included, by direction")
+                .tag("service", service)
+                .tag("direction", tag)
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry);
             TimeGauge.builder(CLIENT_PIPES_STALLED, () -> sum(pipes, direction, AsyncRpcMetrics::stalledNanos), TimeUnit.NANOSECONDS)
                 .description("Time the client's open sending pipe ends (in-pipes) have waited for credit with data to send, by direction")
                 .tag("service", service)
                 .tag("direction", tag)
                 .register(registry);
         }
+        FunctionCounter.builder(CLIENT_PIPES_OPENED, this, (metrics) -> metrics.clientTotals(service).pipesOpened())
+            .description("Pipe ends the client of a remote service has opened for calls, ended ones included")
+            .tag("service", service)
+            .register(registry);
+        FunctionCounter.builder(CLIENT_PIPE_STALLED, this, (metrics) -> metrics.clientTotals(service).stalled().toNanos() / 1e9)
+            .description("Time the client's sending pipe ends (in-pipes) have waited for credit with data to send, ended pipes included")
+            .tag("service", service)
+            .baseUnit("seconds")
+            .register(registry);
     }
 
     private int server(ToIntFunction<AsyncRpcServer> count) {

@@ -6,9 +6,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncrpc.AsyncCall;
+import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.InPipe;
+import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.PipeInfo;
+import dev.asyncrpc.PipeTotals;
 import dev.asyncrpc.spring.ImportRemoteServices;
+import dev.asyncrpc.spring.autoconfigure.AsyncRpcClients;
+import dev.asyncrpc.spring.autoconfigure.AsyncRpcServerLifecycle;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClientAutoConfiguration;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcServerAutoConfiguration;
 import dev.asyncrpc.spring.autoconfigure.observability.AsyncRpcEndpoint.AsyncRpcDescriptor;
@@ -139,6 +146,64 @@ class PipeObservabilityTests {
             assertThat(gauge(registry, "asyncrpc.server.pipes.bytes", "direction", "in")).isZero();
             assertThat(registry.get("asyncrpc.client.pipes.open").tag("service", "transfer").tag("direction", "in").gauge().value()).isZero();
         });
+    }
+
+    @Test
+    void afterFinishedPipeCallsThePipeCountersHoldTheElementsAndBytesTransferred() throws Exception {
+        this.runner.withBean(TransferEndpoint.class).run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            TransferAsync transfer = context.getBean(TransferAsync.class);
+            InPipe<byte[]> data = InPipe.create();
+            CompletableFuture<Long> upload = transfer.upload(data);
+            for (int i = 0; i < CHUNKS; i++) {
+                data.push(new byte[CHUNK]);
+            }
+            data.close();
+            assertThat(upload.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo((long) CHUNKS * CHUNK);
+            OutPipe<byte[]> down = OutPipe.create();
+            AsyncCall<Void> download = transfer.download(7, 1000, down);
+            long downloaded = 0;
+            int chunks = 0;
+            for (byte[] chunk : down) {
+                downloaded += chunk.length;
+                chunks++;
+            }
+            download.join(WAIT);
+            assertThat(chunks).isEqualTo(7);
+            assertThat(downloaded).isEqualTo(7000);
+            AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
+            AsyncRpcClient client = context.getBean(AsyncRpcClients.class).clients().get("transfer");
+            await().atMost(WAIT).until(() -> server.openPipes().isEmpty() && client.openPipes().isEmpty());
+
+            // the pipes have ended: the gauges read zero, the counters keep what went through
+            assertThat(gauge(registry, "asyncrpc.server.pipes.bytes", "direction", "in")).isZero();
+            PipeTotals serverTotals = server.pipeTotals();
+            PipeTotals clientTotals = client.pipeTotals();
+            assertThat(counter(registry, "asyncrpc.server.pipe.elements", "direction", "in")).isEqualTo(CHUNKS);
+            assertThat(counter(registry, "asyncrpc.server.pipe.elements", "direction", "out")).isEqualTo(7);
+            assertThat(counter(registry, "asyncrpc.server.pipe.bytes", "direction", "in")).isEqualTo(serverTotals.inBytes())
+                .isGreaterThanOrEqualTo(CHUNKS * CHUNK);
+            assertThat(counter(registry, "asyncrpc.server.pipe.bytes", "direction", "out")).isEqualTo(serverTotals.outBytes())
+                .isGreaterThanOrEqualTo(7000);
+            assertThat(registry.get("asyncrpc.server.pipes.opened").functionCounter().count()).isEqualTo(2);
+            assertThat(registry.get("asyncrpc.server.pipe.stalled").functionCounter().count()).isNotNegative();
+            assertThat(clientCounter(registry, "asyncrpc.client.pipe.elements", "in")).isEqualTo(CHUNKS);
+            assertThat(clientCounter(registry, "asyncrpc.client.pipe.elements", "out")).isEqualTo(7);
+            assertThat(clientCounter(registry, "asyncrpc.client.pipe.bytes", "in")).isEqualTo(clientTotals.inBytes())
+                .isEqualTo(serverTotals.inBytes());
+            assertThat(clientCounter(registry, "asyncrpc.client.pipe.bytes", "out")).isEqualTo(clientTotals.outBytes())
+                .isEqualTo(serverTotals.outBytes());
+            assertThat(registry.get("asyncrpc.client.pipes.opened").tag("service", "transfer").functionCounter().count()).isEqualTo(2);
+            assertThat(registry.get("asyncrpc.client.pipe.stalled").tag("service", "transfer").functionCounter().count()).isNotNegative();
+        });
+    }
+
+    private static double counter(MeterRegistry registry, String name, String tag, String value) {
+        return registry.get(name).tag(tag, value).functionCounter().count();
+    }
+
+    private static double clientCounter(MeterRegistry registry, String name, String direction) {
+        return registry.get(name).tag("service", "transfer").tag("direction", direction).functionCounter().count();
     }
 
     private static double gauge(MeterRegistry registry, String name, String tag, String value) {
