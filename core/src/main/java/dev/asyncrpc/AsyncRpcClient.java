@@ -130,6 +130,25 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
+     * Check that the target answers: send a protocol PING on the connection a call would use now
+     * (opening it if there is none, as a call does) and wait for the matching PONG. With several
+     * endpoints, the one the balancer would pick for a call is pinged. Nothing reaches the
+     * server's services; cheap enough for a health check.
+     * @param timeout how long connecting, the handshake and the PONG may take in all
+     * @return completes with the round-trip time from the PING's write to its PONG; fails with a
+     *         {@link RemoteCallException} with {@link Status#UNAVAILABLE} if the connection cannot be
+     *         opened or fails (or the client is closed), or {@link Status#DEADLINE_EXCEEDED} once
+     *         {@code timeout} has passed. Completes on the client's executor.
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public java.util.concurrent.CompletionStage<Duration> ping(Duration timeout) {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+        }
+        return this.binding.ping(timeout);
+    }
+
+    /**
      * Connections open or opening.
      * @return the count
      */

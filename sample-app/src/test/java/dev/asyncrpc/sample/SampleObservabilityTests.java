@@ -126,6 +126,9 @@ class SampleObservabilityTests {
         assertThat(health.path("components").path("clients").path("details").path("greeter").path("connection").asString())
             .as(asyncrpc.body())
             .isEqualTo("CONNECTED");
+        JsonNode greeter = health.path("components").path("clients").path("details").path("greeter");
+        assertThat(greeter.path("status").asString()).as(asyncrpc.body()).isEqualTo("UP");
+        assertThat(greeter.path("rttMillis").isNumber()).as(asyncrpc.body()).isTrue();
     }
 
     @Test

@@ -134,6 +134,20 @@ final class BalancedSender implements AutoCloseable {
         return this.keptBytes.sum();
     }
 
+    /** Ping the endpoint the balancer would pick for a call now (opening its connection if needed). Any thread. */
+    java.util.concurrent.CompletableFuture<Duration> ping(Duration timeout) {
+        Member<ClientConnection> m = this.closed ? null : this.balancer.pick(null);
+        if (m == null && !this.closed) {
+            m = this.balancer.fallback(null);
+        }
+        if (m == null) {
+            String problem = this.lastResolutionProblem;
+            return java.util.concurrent.CompletableFuture.failedFuture(new RemoteCallException(Status.UNAVAILABLE, "no endpoint of "
+                    + this.address + " to ping" + ((problem != null) ? " (" + problem + ")" : "")));
+        }
+        return this.balancer.connectionOf(m).ping(timeout);
+    }
+
     /**
      * Send a call; takes ownership of its request. Any thread.
      */

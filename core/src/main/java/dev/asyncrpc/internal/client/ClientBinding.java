@@ -110,6 +110,23 @@ public final class ClientBinding implements AutoCloseable {
         connection().send(call);
     }
 
+    /**
+     * Ping the endpoint a call would go to now (opening a connection if needed). Any thread.
+     * @param timeout how long the connection, handshake and PONG may take in all
+     * @return completes with the round-trip time of the PING; fails with a {@link RemoteCallException}:
+     *         {@link Status#UNAVAILABLE} if the connection fails, {@link Status#DEADLINE_EXCEEDED} after the timeout
+     */
+    public java.util.concurrent.CompletableFuture<Duration> ping(Duration timeout) {
+        if (this.runtime.isClosed()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new RemoteCallException(Status.UNAVAILABLE, "the client is closed: " + address() + " cannot be pinged"));
+        }
+        if (this.balanced != null) {
+            return this.balanced.ping(timeout);
+        }
+        return connection().ping(timeout);
+    }
+
     private ClientConnection connection() {
         ClientConnection c = this.current;
         if (c != null && c.isUsable()) {

@@ -37,6 +37,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private record CancelRequest(CallFuture<?> call, CancelMode mode) {
     }
 
+    /** A ping asked for: completes with the round-trip time; its fields other than the future belong to the event loop. */
+    private static final class Ping {
+
+        final java.util.concurrent.CompletableFuture<java.time.Duration> future = new java.util.concurrent.CompletableFuture<>();
+        final long deadlineNanos;
+        final long timeoutNanos;
+        long opaque;
+        long sentNanos;
+        ScheduledFuture<?> timer;
+
+        Ping(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+            this.deadlineNanos = System.nanoTime() + timeoutNanos;
+        }
+    }
+
     private final ClientRuntime runtime;
     final Endpoint endpoint;
     private final EventLoop loop;
@@ -60,6 +76,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private int nextId = 1;
     private List<Object> batch = new ArrayList<>();
     private ScheduledFuture<?> handshakeTimer;
+    /** Pings sent and not answered, by opaque value. */
+    private final java.util.Map<Long, Ping> pings = new java.util.HashMap<>();
+    /** Pings asked for before the handshake was done. */
+    private final ArrayDeque<Ping> waitingPings = new ArrayDeque<>();
+    private long nextPingOpaque = 1;
 
     ClientConnection(ClientRuntime runtime, Endpoint endpoint, EventLoop loop) {
         this.runtime = runtime;
@@ -100,6 +121,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.writes.enqueue(call);
     }
 
+    /**
+     * Send a PING once the handshake is done; the future completes with the time from the PING's
+     * write to the matching PONG, or fails with {@link Status#UNAVAILABLE} if the connection fails
+     * first, or with {@link Status#DEADLINE_EXCEEDED} once {@code timeout} has passed. Any thread.
+     */
+    java.util.concurrent.CompletableFuture<java.time.Duration> ping(java.time.Duration timeout) {
+        Ping ping = new Ping(timeout.toNanos());
+        this.writes.enqueue(ping);
+        return ping.future;
+    }
+
     void cancel(CallFuture<?> call, CancelMode mode) {
         if (!this.closed) {
             this.writes.enqueue(new CancelRequest(call, mode));
@@ -121,6 +153,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         if (item instanceof PipeTable.Task task) {
             task.run();
+        }
+        else if (item instanceof Ping ping) {
+            long remaining = ping.deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                expirePing(ping);
+                return;
+            }
+            ping.timer = this.loop.schedule(() -> expirePing(ping), remaining, TimeUnit.NANOSECONDS);
+            if (this.peer == null || this.ctx == null) {
+                this.waitingPings.add(ping);
+            }
+            else {
+                sendPing(ping);
+            }
         }
         else if (item instanceof CallFuture<?> call) {
             if (call.isDone()) {
@@ -164,7 +210,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void discard(Object item) {
-        if (item instanceof CallFuture<?> call) {
+        if (item instanceof Ping ping) {
+            failPing(ping, Status.UNAVAILABLE, closeMessage());
+        }
+        else if (item instanceof CallFuture<?> call) {
             call.releaseRequest();
             completeLater(call, Status.UNAVAILABLE, closeMessage());
         }
@@ -218,6 +267,54 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private static String deadlineMessage(CallFuture<?> call) {
         return "deadline of " + java.time.Duration.ofNanos(call.method.timeoutNanos) + " passed for " + call.method.model.signature();
+    }
+
+    private void sendPing(Ping ping) {
+        long opaque = this.nextPingOpaque++;
+        while (this.pings.containsKey(opaque)) {
+            opaque = this.nextPingOpaque++;
+        }
+        ping.opaque = opaque;
+        this.pings.put(opaque, ping);
+        ping.sentNanos = System.nanoTime();
+        this.ctx.write(Frames.ping(this.ctx.alloc(), FrameType.PING, opaque), this.ctx.voidPromise());
+    }
+
+    /** A ping's time is up (loop): forget it, fail it. */
+    private void expirePing(Ping ping) {
+        if (ping.future.isDone()) {
+            return;
+        }
+        if (this.pings.get(ping.opaque) == ping) {
+            this.pings.remove(ping.opaque);
+        }
+        else {
+            this.waitingPings.remove(ping);
+        }
+        failPing(ping, Status.DEADLINE_EXCEEDED, "no PONG from " + this.endpoint + " within "
+                + java.time.Duration.ofNanos(ping.timeoutNanos).toMillis() + " ms" + (this.peer == null ? " (the handshake is not done)" : ""));
+    }
+
+    private void onPong(Frame frame) {
+        if (frame.payload().readableBytes() != 8) {
+            throw new ProtocolException("PONG payload of " + frame.payload().readableBytes() + " bytes (expected: 8)");
+        }
+        Ping ping = this.pings.remove(frame.payload().readLong());
+        if (ping == null) {
+            return; // not ours, or it already timed out
+        }
+        if (ping.timer != null) {
+            ping.timer.cancel(false);
+        }
+        java.time.Duration rtt = java.time.Duration.ofNanos(System.nanoTime() - ping.sentNanos);
+        dispatch(() -> ping.future.complete(rtt));
+    }
+
+    private void failPing(Ping ping, Status status, String message) {
+        if (ping.timer != null) {
+            ping.timer.cancel(false);
+        }
+        dispatch(() -> ping.future.completeExceptionally(new RemoteCallException(status, message)));
     }
 
     private void startWaiting() {
@@ -279,7 +376,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 }
                 case HELLO_ACK -> onHelloAck(frame);
                 case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
-                case PONG -> { }
+                case PONG -> onPong(frame);
                 case GOAWAY -> {
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
                     this.goAwayLastCallId = body.lastCallId() & 0xFFFF_FFFFL;
@@ -313,6 +410,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             this.handshakeTimer.cancel(false);
         }
         startWaiting();
+        Ping ping;
+        while ((ping = this.waitingPings.poll()) != null) {
+            sendPing(ping);
+        }
         this.ctx.flush();
     }
 
@@ -374,6 +475,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             this.handshakeTimer.cancel(false);
         }
         String message = closeMessage();
+        List<Ping> lostPings = new ArrayList<>(this.pings.values());
+        lostPings.addAll(this.waitingPings);
+        this.pings.clear();
+        this.waitingPings.clear();
+        for (Ping ping : lostPings) {
+            failPing(ping, Status.UNAVAILABLE, message);
+        }
         List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
         failed.addAll(this.calls.values());
         for (CallFuture<?> call : failed) {

@@ -28,7 +28,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Auto-configuration of the {@code asyncrpc} health contributor: {@code server} (UP while bound
  * and accepting, OUT_OF_SERVICE before the start, while draining and once stopped) and
- * {@code clients} (each target's address, connection state and pending calls). It is a member of
+ * {@code clients} (each target pinged within {@code asyncrpc.health.ping-timeout}: reachable with
+ * its round-trip time or not with the reason, plus address, connection state and pending calls;
+ * UP even when a target is unreachable, since a dependency's outage must not make its callers
+ * unready). It is a member of
  * the readiness group unless {@code asyncrpc.health.include-in-readiness=false}, so that a
  * draining server takes the application out of rotation. Spring Boot's
  * {@code management.health.asyncrpc.enabled=false} turns it off.
@@ -47,7 +50,7 @@ public final class AsyncRpcHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "asyncrpcHealthContributor")
     CompositeHealthContributor asyncrpcHealthContributor(ObjectProvider<AsyncRpcServerLifecycle> server,
-            ObjectProvider<AsyncRpcClients> clients) {
+            ObjectProvider<AsyncRpcClients> clients, AsyncRpcObservabilityProperties properties) {
         Map<String, HealthContributor> parts = new LinkedHashMap<>();
         AsyncRpcServerLifecycle lifecycle = server.getIfAvailable();
         if (lifecycle != null) {
@@ -55,7 +58,7 @@ public final class AsyncRpcHealthAutoConfiguration {
         }
         AsyncRpcClients all = clients.getIfAvailable();
         if (all != null) {
-            parts.put("clients", new AsyncRpcClientsHealthIndicator(all::clients));
+            parts.put("clients", new AsyncRpcClientsHealthIndicator(all::clients, properties.getHealth().getPingTimeout()));
         }
         return CompositeHealthContributor.fromMap(parts);
     }

@@ -1,5 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure.observability;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -72,6 +74,20 @@ public class AsyncRpcObservabilityProperties {
 
         /** Whether the asyncrpc health contributor is a member of the readiness group, so that a draining server takes the application out of rotation. */
         private boolean includeInReadiness = true;
+
+        /** How long the health check waits for each client target to answer a ping (connecting, if need be, included); a target that does not answer in time is reported unreachable. */
+        private Duration pingTimeout = Duration.ofSeconds(2);
+
+        public Duration getPingTimeout() {
+            return this.pingTimeout;
+        }
+
+        public void setPingTimeout(Duration pingTimeout) {
+            if (pingTimeout == null || pingTimeout.isZero() || pingTimeout.isNegative()) {
+                throw new IllegalArgumentException("asyncrpc.health.ping-timeout: " + pingTimeout + " (expected: > 0)");
+            }
+            this.pingTimeout = pingTimeout;
+        }
 
         public boolean isIncludeInReadiness() {
             return this.includeInReadiness;

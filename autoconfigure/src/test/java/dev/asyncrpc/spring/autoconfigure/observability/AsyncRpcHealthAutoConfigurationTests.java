@@ -94,14 +94,49 @@ class AsyncRpcHealthAutoConfigurationTests {
             assertThat(details(endpoint, "asyncrpc", "server")).containsEntry("state", "ACCEPTING")
                 .containsEntry("address", server.address())
                 .containsEntry("activeCalls", 0);
-            assertThat(details(endpoint, "asyncrpc", "clients")).containsEntry("metered",
-                    Map.of("address", server.address(), "connection", "IDLE", "connections", 0, "pendingCalls", 0));
+            // the health check pings the target, opening the connection a call would use
+            Map<String, Object> metered = target(endpoint, "metered");
+            assertThat(metered).containsEntry("status", "UP")
+                .containsEntry("address", server.address())
+                .containsEntry("connection", "CONNECTED")
+                .containsEntry("connections", 1)
+                .containsEntry("pendingCalls", 0)
+                .doesNotContainKey("error");
+            assertThat((Double) metered.get("rttMillis")).isPositive().isLessThan(2_000.0);
             assertThat(context.getBean(Metered.Plain.class).greet("health")).isEqualTo("Hello, health");
             // the caller may return a moment before the call is no longer counted as pending
-            await().atMost(WAIT).untilAsserted(() -> assertThat(details(endpoint, "asyncrpc", "clients")).containsEntry("metered",
-                    Map.of("address", server.address(), "connection", "CONNECTED", "connections", 1, "pendingCalls", 0)));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(target(endpoint, "metered")).containsEntry("status", "UP")
+                .containsEntry("connections", 1).containsEntry("pendingCalls", 0));
             assertThat(endpoint.healthForPath("asyncrpc", "clients").getStatus()).isEqualTo(Status.UP);
         });
+    }
+
+    @Test
+    void anUnreachableTargetIsDownInTheDetailsButLeavesReadinessUp() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        this.runner.withPropertyValues("asyncrpc.client.services.metered.address=127.0.0.1:" + closedPort, "asyncrpc.health.ping-timeout=5s")
+            .run((context) -> {
+                ready(context);
+                assertThat(context.getBean(AsyncRpcObservabilityProperties.class).getHealth().getPingTimeout()).isEqualTo(Duration.ofSeconds(5));
+                HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+                Map<String, Object> metered = target(endpoint, "metered");
+                assertThat(metered).containsEntry("status", "DOWN").containsEntry("address", "127.0.0.1:" + closedPort)
+                    .doesNotContainKey("rttMillis");
+                assertThat((String) metered.get("error")).startsWith("UNAVAILABLE").contains("127.0.0.1:" + closedPort);
+                assertThat(endpoint.healthForPath("asyncrpc", "clients").getStatus()).isEqualTo(Status.UP);
+                assertThat(endpoint.healthForPath("asyncrpc").getStatus()).isEqualTo(Status.UP);
+                assertThat(endpoint.healthForPath("readiness").getStatus())
+                    .as("a dependency being down does not take its caller out of rotation").isEqualTo(Status.UP);
+            });
+    }
+
+    @Test
+    void aPingTimeoutMustBePositive() {
+        this.runner.withPropertyValues("asyncrpc.health.ping-timeout=0s")
+            .run((context) -> assertThat(context).hasFailed());
     }
 
     @Test
@@ -174,6 +209,13 @@ class AsyncRpcHealthAutoConfigurationTests {
         HealthDescriptor readiness = endpoint.healthForPath("readiness");
         assertThat(readiness).isInstanceOf(CompositeHealthDescriptor.class);
         return ((CompositeHealthDescriptor) readiness).getComponents().keySet();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> target(HealthEndpoint endpoint, String service) {
+        Object target = details(endpoint, "asyncrpc", "clients").get(service);
+        assertThat(target).isInstanceOf(Map.class);
+        return (Map<String, Object>) target;
     }
 
     private static Map<String, Object> details(HealthEndpoint endpoint, String... path) {
