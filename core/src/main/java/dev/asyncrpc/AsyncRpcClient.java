@@ -343,10 +343,7 @@ public final class AsyncRpcClient implements AutoCloseable {
          * @return this builder
          */
         public Builder maxFrameSize(int bytes) {
-            if (bytes < Settings.MIN_FRAME_SIZE) {
-                throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
-            }
-            this.settings = this.settings.withMaxFrameSize(bytes);
+            this.settings = this.settings.withMaxFrameSize(bytes); // checked by Settings, naming the value
             return this;
         }
 
@@ -358,10 +355,7 @@ public final class AsyncRpcClient implements AutoCloseable {
          * @return this builder
          */
         public Builder pipeWindow(int bytes) {
-            if (bytes < Settings.MIN_FRAME_SIZE) {
-                throw new IllegalArgumentException("pipeWindow: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
-            }
-            this.settings = this.settings.withInitialPipeWindow(bytes);
+            this.settings = this.settings.withInitialPipeWindow(bytes); // checked by Settings, naming the value
             return this;
         }
 

@@ -276,10 +276,7 @@ public final class AsyncRpcServer implements AutoCloseable {
          * @return this builder
          */
         public Builder maxFrameSize(int bytes) {
-            if (bytes < Settings.MIN_FRAME_SIZE) {
-                throw new IllegalArgumentException("maxFrameSize: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
-            }
-            this.settings = this.settings.withMaxFrameSize(bytes);
+            this.settings = this.settings.withMaxFrameSize(bytes); // checked by Settings, naming the value
             return this;
         }
 
@@ -291,10 +288,7 @@ public final class AsyncRpcServer implements AutoCloseable {
          * @return this builder
          */
         public Builder pipeWindow(int bytes) {
-            if (bytes < Settings.MIN_FRAME_SIZE) {
-                throw new IllegalArgumentException("pipeWindow: " + bytes + " (expected: >= " + Settings.MIN_FRAME_SIZE + ")");
-            }
-            this.settings = this.settings.withInitialPipeWindow(bytes);
+            this.settings = this.settings.withInitialPipeWindow(bytes); // checked by Settings, naming the value
             return this;
         }
 
@@ -305,10 +299,7 @@ public final class AsyncRpcServer implements AutoCloseable {
          * @return this builder
          */
         public Builder maxConcurrentCalls(int calls) {
-            if (calls <= 0) {
-                throw new IllegalArgumentException("maxConcurrentCalls: " + calls + " (expected: > 0)");
-            }
-            this.settings = this.settings.withMaxConcurrentCalls(calls);
+            this.settings = this.settings.withMaxConcurrentCalls(calls); // checked by Settings, naming the value
             return this;
         }
 

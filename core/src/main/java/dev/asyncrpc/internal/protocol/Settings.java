@@ -30,8 +30,8 @@ public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipe
         if (maxConcurrentCalls <= 0) {
             throw new IllegalArgumentException("maxConcurrentCalls: " + maxConcurrentCalls + " (expected: > 0)");
         }
-        if (initialPipeWindow <= 0) {
-            throw new IllegalArgumentException("initialPipeWindow: " + initialPipeWindow + " (expected: > 0)");
+        if (initialPipeWindow < MIN_FRAME_SIZE) {
+            throw new IllegalArgumentException("pipeWindow: " + initialPipeWindow + " (expected: >= " + MIN_FRAME_SIZE + ")");
         }
         if (maxMetadataSize <= 0) {
             throw new IllegalArgumentException("maxMetadataSize: " + maxMetadataSize + " (expected: > 0)");
