@@ -40,18 +40,32 @@ final class AsyncRpcClientsHealthIndicator implements HealthIndicator {
         this.pingTimeout = pingTimeout;
     }
 
+    /** The latest ping of each service: answered ones are reported, an unanswered one is awaited only the first time. */
+    private final Map<String, CompletableFuture<Duration>> latest = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The last answered ping of each service, reported while a newer one is in flight. */
+    private final Map<String, CompletableFuture<Duration>> answered = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Health health() {
         Map<String, AsyncRpcClient> all = new TreeMap<>(this.clients.get());
         Map<String, CompletableFuture<Duration>> pings = new LinkedHashMap<>();
-        all.forEach((service, client) -> pings.put(service, ping(client)));
+        // a ping is started when the previous one has been answered; a probe never waits on a ping
+        // a previous probe started, so that a slow target cannot make probes themselves slow
+        all.forEach((service, client) -> pings.put(service, this.latest.compute(service,
+                (k, previous) -> (previous == null || previous.isDone()) ? ping(client) : previous)));
         // every ping fails on its own once the timeout has passed; the margin only guards against a stuck executor
         long deadline = System.nanoTime() + this.pingTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
         Health.Builder health = Health.up();
         all.forEach((service, client) -> {
             Map<String, Object> details = new LinkedHashMap<>();
+            CompletableFuture<Duration> ping = pings.get(service);
+            CompletableFuture<Duration> last = this.answered.get(service);
+            if (!ping.isDone() && last != null) {
+                ping = last; // the newer ping is still in flight: report the last answer
+            }
             try {
-                Duration rtt = pings.get(service).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                Duration rtt = ping.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 details.put("status", "UP");
                 details.put("rttMillis", rtt.toNanos() / 1_000_000.0);
             }
@@ -67,6 +81,9 @@ final class AsyncRpcClientsHealthIndicator implements HealthIndicator {
             catch (ExecutionException ex) {
                 details.put("status", "DOWN");
                 details.put("error", describe(ex.getCause()));
+            }
+            if (ping.isDone()) {
+                this.answered.put(service, ping);
             }
             details.put("address", client.address());
             details.put("connection", ConnectionState.of(client).name());
