@@ -157,6 +157,9 @@ class CodecLimitsTests {
         assertThatThrownBy(() -> decode(Object.class, bytes(0x1a, 0x01))).hasMessageContaining("the value is truncated (at byte 0)");
         assertThatThrownBy(() -> decode(Object.class, bytes(0xc6))).hasMessageContaining("the value is truncated (at byte 1)");
         assertThatThrownBy(() -> decode(Object.class, bytes(0x1c))).hasMessageContaining("malformed initial byte 0x1c (at byte 0)");
+        assertThatThrownBy(() -> decode(Object.class, bytes(0xd7, 0xeb))).hasMessageContaining("the unassigned simple value 11 (at byte 1)");
+        assertThatThrownBy(() -> decode(Object.class, bytes(0xf8, 0xff))).hasMessageContaining("the unassigned simple value 255 (at byte 0)");
+        assertThat(decode(Object.class, bytes(0x83, 0xf4, 0xf5, 0xf6))).isEqualTo(java.util.Arrays.asList(false, true, null));
         assertThatThrownBy(() -> decode(Object.class, bytes(0x1f))).hasMessageContaining("malformed initial byte 0x1f (at byte 0)");
         assertThatThrownBy(() -> decode(Object.class, bytes(0xff))).hasMessageContaining("a break (0xff) where no indefinite-length item is open");
         assertThatThrownBy(() -> decode(Object.class, bytes(0x9f, 0xc6, 0xff))).hasMessageContaining("a break (0xff) where no");
