@@ -228,7 +228,7 @@
     var seconds = previous.time ? (live.timeMillis - previous.time) / 1000 : 0;
     var server = live.server;
     document.getElementById('live-server').textContent = server
-      ? 'Server: ' + server.activeCalls + ' calls in progress, ' + server.connections + ' connections.' : '';
+      ? 'Server: calls in progress: ' + server.activeCalls + ', connections: ' + server.connections + '.' : '';
     fill('live-pending', live.pendingCalls.map(function (p) {
       return el('tr', { 'data-operation': p.service + '/' + p.operation }, [
         cell(p.client), cell(p.service), cell(p.operation), cell(p.ageMillis, true), cell(p.state)]);

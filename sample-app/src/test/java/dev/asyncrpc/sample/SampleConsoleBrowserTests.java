@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -125,6 +126,7 @@ class SampleConsoleBrowserTests {
         call("greetLater", "{\"name\":\"Grace\",\"delayMillis\":3000}", null);
         By pendingRow = By.cssSelector("#live-pending tr[data-operation='greeter/greetLater']");
         waiting(Duration.ofSeconds(3)).until(ExpectedConditions.presenceOfElementLocated(pendingRow));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('op-greeter-greetLater').scrollIntoView()");
         screenshot("live");
         assertThat(browser.findElement(pendingRow).getText()).contains("console").contains("PENDING");
         waiting(Duration.ofSeconds(15)).until(ExpectedConditions.numberOfElementsToBe(pendingRow, 0));
