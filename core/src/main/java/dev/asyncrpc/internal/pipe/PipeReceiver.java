@@ -326,7 +326,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
                 this.table.schedule(this);
             }
             if (error != null) {
-                fail(error);
+                fail(error, true);
                 throw error;
             }
         }
@@ -482,14 +482,24 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     // ---- ending ----
 
     /**
-     * Fail the end (any thread): the call ended, was cancelled, the connection was lost, or an
-     * element could not be decoded. Buffered payloads are released. Does nothing once the pipe
-     * ended normally (its remaining elements stay pullable) or failed.
+     * Fail the end (any thread): the call ended, was cancelled or the connection was lost. Buffered
+     * payloads are released and the end leaves the registry. Does nothing once the pipe failed. On
+     * the caller's end, does nothing once the pipe ended normally either: its remaining elements
+     * stay pullable after the call's outcome. The implementer's end fails unless its end was pulled,
+     * since an implementer cannot pull once its call is over.
      */
     void fail(RemoteCallException ex) {
+        fail(ex, false);
+    }
+
+    /**
+     * @param evenIfClosed whether to fail an end that ended normally but whose end was not pulled
+     *        yet, on either side (an element could not be decoded: what follows it cannot be read)
+     */
+    private void fail(RemoteCallException ex, boolean evenIfClosed) {
         Runnable wake;
         synchronized (this) {
-            if (this.end != NONE) {
+            if (this.end == FAILED || this.end == CLOSED && (this.endObserved || (!evenIfClosed && this.pipe.isCallersEnd()))) {
                 return;
             }
             failLocked(ex);
