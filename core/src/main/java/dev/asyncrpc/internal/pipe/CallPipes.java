@@ -182,7 +182,7 @@ public final class CallPipes {
             }
             else {
                 end.receiver().fail(ex); // after the elements that arrived before
-                end.receiver().callEnded();
+                end.receiver().callEnded(ex);
             }
         }
     }

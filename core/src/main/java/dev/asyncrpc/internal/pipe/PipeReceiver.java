@@ -485,16 +485,26 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     }
 
     /**
-     * The call ended (any thread; after {@link #fail}): the end leaves the registry, or, if it still
-     * holds unread elements, an {@link UnreadPipe} takes its place until they are pulled, the end
-     * is dropped or the runtime closes.
+     * The call ended (any thread; after {@link #fail}) with {@code outcome} ({@code null} for
+     * success): the end leaves the registry. On the caller's end, unread elements stay pullable
+     * after the call's outcome: an {@link UnreadPipe} takes the end's place until they are pulled,
+     * the end is dropped or the runtime closes. On the implementer's end they are released now,
+     * since an implementer has no reason to pull once its call is over.
      */
-    void callEnded() {
+    void callEnded(RemoteCallException outcome) {
         synchronized (this.chunks) {
             if (!this.registered) {
                 return;
             }
             if (this.chunks.isEmpty()) {
+                unregisterLocked();
+                return;
+            }
+            if (!this.pipe.isCallersEnd()) {
+                RemoteCallException why = (outcome != null) ? outcome
+                        : new RemoteCallException(Status.PIPE_ERROR, "the call of " + this.pipe.describe() + " is over");
+                this.chunks.release(why);
+                noticeReleaseLocked();
                 unregisterLocked();
                 return;
             }
