@@ -430,7 +430,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs(), this.sslContext, this.observer);
+                    exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
             runtime.directCompletion(this.directCompletion);
             runtime.interceptors(new dev.asyncrpc.internal.client.ClientInterceptors(java.util.List.copyOf(this.interceptors)));
             return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
