@@ -403,7 +403,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs(), this.sslContext, this.observer);
+                    exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
             runtime.directCompletion(this.directCompletion);
             return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
         }

@@ -465,7 +465,7 @@ public final class AsyncRpcServer implements AutoCloseable {
             if (this.services.isEmpty()) {
                 throw new IllegalArgumentException("services: none (expected: at least one implementation of a @RemoteService interface)");
             }
-            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs());
+            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs(this.settings.maxFrameSize()));
             Endpoint endpoint = (this.address != null) ? Endpoint.parse(this.address)
                     : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
             boolean owns = this.executor == null;

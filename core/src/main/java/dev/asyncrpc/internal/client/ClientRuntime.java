@@ -171,6 +171,7 @@ public final class ClientRuntime implements AutoCloseable {
             c.close("client closed");
         }
         this.transports.close();
+        this.pipeRegistry.close("the client closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdown();
             try {

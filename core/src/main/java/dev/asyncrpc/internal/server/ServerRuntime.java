@@ -306,6 +306,7 @@ public final class ServerRuntime implements AutoCloseable {
         }
         this.connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         this.transports.close();
+        this.pipeRegistry.close("the server closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdownNow();
         }
