@@ -389,8 +389,8 @@ public final class AsyncRpcServer implements AutoCloseable {
         /**
          * The most tasks of one connection (plain calls, batches of asynchronous calls) given to the
          * worker executor at once; the connection's further work waits its turn, so that one
-         * connection cannot take every worker. Default: a quarter of {@link #workerThreads(int)}
-         * (16), with any executor.
+         * connection cannot take every worker. Default: half of {@link #workerThreads(int)}
+         * (32), at least 1, with any executor.
          * @param tasks the quota
          * @return this builder
          */

@@ -229,9 +229,9 @@ class ServerLimitsTests {
                 for (int i = 0; i < 200; i++) {
                     parked.add(greedy.proxy(Limits.class).park(InPipe.create()));
                 }
-                await("a connection's quota of workers parked", () -> endpoint.parked.get() == 16);
-                await("the rest queued", () -> server.queuedWork() == 184);
-                assertThat(server.busyWorkers()).isEqualTo(16);
+                await("a connection's quota of workers parked", () -> endpoint.parked.get() == 32);
+                await("the rest queued", () -> server.queuedWork() == 168);
+                assertThat(server.busyWorkers()).isEqualTo(32);
                 assertThat(server.activeCalls()).isEqualTo(200);
                 try (AsyncRpcClient fresh = AsyncRpcClient.builder().address(server.address()).build()) {
                     long t0 = System.nanoTime();
@@ -240,7 +240,7 @@ class ServerLimitsTests {
                     System.out.println("a fresh client's call with 200 calls parked on in-pipes: " + millis + " ms");
                     assertThat(millis).isLessThan(2_000);
                 }
-                assertThat(endpoint.parked.get()).as("the parked connection got no more workers").isEqualTo(16);
+                assertThat(endpoint.parked.get()).as("the parked connection got no more workers").isEqualTo(32);
             }
             finally {
                 greedy.close();

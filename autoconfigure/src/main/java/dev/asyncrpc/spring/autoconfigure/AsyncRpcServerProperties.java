@@ -42,7 +42,7 @@ public class AsyncRpcServerProperties {
     /** How long an idle worker thread waits for work before it retires. */
     private Duration workerKeepAlive = Duration.ofSeconds(60);
 
-    /** Most tasks of one connection (plain calls, batches of asynchronous calls) on the workers at once, with any executor; the rest wait their turn, so one connection cannot take every worker. Default: a quarter of worker-threads. */
+    /** Most tasks of one connection (plain calls, batches of asynchronous calls) on the workers at once, with any executor; the rest wait their turn, so one connection cannot take every worker. Default: half of worker-threads. */
     private @Nullable Integer maxWorkersPerConnection;
 
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */

@@ -43,7 +43,7 @@ class AsyncRpcServerAutoConfigurationTests {
             assertThat(defaults.getMaxCallsInProgress()).as("derived from the heap").isNull();
             assertThat(defaults.getWorkerThreads()).isEqualTo(64);
             assertThat(defaults.getWorkerKeepAlive()).isEqualTo(Duration.ofSeconds(60));
-            assertThat(defaults.getMaxWorkersPerConnection()).as("a quarter of worker-threads").isNull();
+            assertThat(defaults.getMaxWorkersPerConnection()).as("half of worker-threads").isNull();
             assertThat(defaults.getIoThreads()).isZero();
             assertThat(defaults.getExecutor()).isEqualTo(AsyncRpcServerProperties.WorkerExecutor.AUTO);
             assertThat(defaults.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(30));

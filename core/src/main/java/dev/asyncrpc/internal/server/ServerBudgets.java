@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
  * <li>calls in progress on one connection: an eighth of that, at most 10,000 (4,096 at
  * {@code -Xmx256m}), so that a few connections cannot take the whole budget;</li>
  * <li>worker threads: at most 64, one per core started without waiting, retired after 60 s idle;</li>
- * <li>tasks of one connection on the workers at once: a quarter of the most worker threads.</li>
+ * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1).</li>
  * </ul>
  */
 public final class ServerBudgets {
@@ -46,7 +46,7 @@ public final class ServerBudgets {
 
     /** The default limit of one connection's tasks on the workers at once, given the most worker threads. */
     public static int workersPerConnection(int workerThreads) {
-        return Math.max(1, workerThreads / 4);
+        return Math.max(1, workerThreads / 2);
     }
 
     /**

@@ -165,7 +165,7 @@ class WorkerPoolTests {
         assertThat(ServerBudgets.maxCallsInProgress(64L << 30)).isEqualTo(1_000_000);
         assertThat(ServerBudgets.maxConcurrentCalls(32_768)).isEqualTo(4_096);
         assertThat(ServerBudgets.maxConcurrentCalls(1_000_000)).isEqualTo(10_000);
-        assertThat(ServerBudgets.workersPerConnection(64)).isEqualTo(16);
-        assertThat(ServerBudgets.workersPerConnection(2)).isEqualTo(1);
+        assertThat(ServerBudgets.workersPerConnection(64)).isEqualTo(32);
+        assertThat(ServerBudgets.workersPerConnection(1)).isEqualTo(1);
     }
 }
