@@ -298,6 +298,11 @@ class InterceptorAutoConfigurationTests {
         RemoteCallException notFound(NoSuchElementException ex, ServerCall call) {
             return new RemoteCallException(Status.NOT_FOUND, call.service() + "/" + call.operation() + ": " + ex.getMessage());
         }
+
+        @RemoteExceptionHandler(IllegalArgumentException.class)
+        Status invalid() {                     // sent with the exception's message
+            return Status.INVALID_ARGUMENT;
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
