@@ -40,6 +40,12 @@ public final class ServerRuntime implements AutoCloseable {
     private final io.netty.handler.ssl.ClientAuth clientAuth;
     final dev.asyncrpc.CallObserver observer;
 
+    /** Hands work to the executor: per-connection lanes, counts, refusals (replaced by {@link #limits}). */
+    private volatile WorkerDispatch dispatch;
+    /** The most calls in progress on all connections together. */
+    private volatile int maxCallsInProgress = Integer.MAX_VALUE;
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+
     /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
     boolean directDispatch;
     private ServerInterceptors interceptors = ServerInterceptors.NONE;
@@ -63,11 +69,64 @@ public final class ServerRuntime implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.transports = transports;
         this.ownsTransports = ownsTransports;
+        this.dispatch = new WorkerDispatch(executor, Integer.MAX_VALUE);
     }
 
     /** The transport of the event loops (EPOLL or NIO). */
     public dev.asyncrpc.Transport transport() {
         return this.transports.transport();
+    }
+
+    /**
+     * Set the budgets (before {@link #start()}).
+     * @param maxCallsInProgress the most calls in progress on all connections together
+     * @param workersPerConnection the most tasks of one connection given to the worker executor at once
+     */
+    public void limits(int maxCallsInProgress, int workersPerConnection) {
+        this.maxCallsInProgress = maxCallsInProgress;
+        this.dispatch = new WorkerDispatch(this.executor, workersPerConnection);
+    }
+
+    WorkerDispatch dispatch() {
+        return this.dispatch;
+    }
+
+    public int maxCallsInProgress() {
+        return this.maxCallsInProgress;
+    }
+
+    /** Work waiting for a worker: in connections' lanes and in the executor's queue. */
+    public int queuedWork() {
+        return this.dispatch.waiting();
+    }
+
+    /** Work running on workers now. */
+    public int busyWorkers() {
+        return this.dispatch.running();
+    }
+
+    /** Worker threads alive now, or -1 when the executor is not the server's own pool. */
+    public int workerThreads() {
+        return (this.executor instanceof WorkerPool pool) ? pool.threads() : -1;
+    }
+
+    /** The most worker threads, or -1 when the executor is not the server's own pool. */
+    public int maxWorkerThreads() {
+        return (this.executor instanceof WorkerPool pool) ? pool.maxThreads() : -1;
+    }
+
+    /** Calls refused because a limit was reached (per connection or server-wide), since start. */
+    public long refusedCalls() {
+        return this.refused.sum();
+    }
+
+    /** Tasks the worker executor refused (their calls failed, never ran inline), since start. */
+    public long rejectedTasks() {
+        return this.dispatch.rejected();
+    }
+
+    void refused() {
+        this.refused.increment();
     }
 
     ServiceRegistry registry() {
@@ -181,9 +240,20 @@ public final class ServerRuntime implements AutoCloseable {
         }
     }
 
-    /** A call started (any thread). */
-    void callStarted() {
-        this.activeCalls.incrementAndGet();
+    /**
+     * A call starts if the server-wide budget has room (any thread).
+     * @return {@code false} if {@code maxCallsInProgress} calls are in progress already
+     */
+    boolean tryCallStarted() {
+        while (true) {
+            int n = this.activeCalls.get();
+            if (n >= this.maxCallsInProgress) {
+                return false;
+            }
+            if (this.activeCalls.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     /** A call ended: replied to, or its connection closed (any thread). */
