@@ -1,6 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.ClientInterceptor;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
@@ -28,8 +29,10 @@ import org.springframework.core.env.Environment;
  * {@code asyncrpc.client.defaults.ssl.bundle}) names an SSL bundle.
  * Every {@link CallObserver} bean observes the clients' calls; {@link ClientInterceptor} beans
  * intercept them in {@code @Order} (limited to some services by {@link dev.asyncrpc.spring.ForServices}).
+ * Every client borrows the threads of the {@link AsyncRpcResources} bean (one event loop group and
+ * one completion executor for the application); each keeps its own connections and settings.
  */
-@AutoConfiguration(after = { AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
+@AutoConfiguration(after = { AsyncRpcResourcesAutoConfiguration.class, AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcClient.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcClientProperties.class)
@@ -38,9 +41,10 @@ public final class AsyncRpcClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncRpcClients asyncRpcClients(AsyncRpcClientProperties properties, ObjectProvider<AsyncRpcConnectionDetails> connectionDetails,
-            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles) {
+            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<AsyncRpcResources> resources) {
         return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
-                environment, sslBundles.getIfAvailable());
+                environment, sslBundles.getIfAvailable(), resources.getIfAvailable());
     }
 
     @Bean

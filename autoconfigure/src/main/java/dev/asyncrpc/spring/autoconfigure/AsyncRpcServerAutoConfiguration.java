@@ -49,7 +49,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * (limited to some services by {@link dev.asyncrpc.spring.ForServices}); {@link ServerExceptionMapper}
  * beans, then the handlers of {@link RemoteAdvice} beans, map implementations' exceptions.
  */
-@AutoConfiguration(after = { SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
+@AutoConfiguration(after = { AsyncRpcResourcesAutoConfiguration.class, SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcServer.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcServerProperties.class)
@@ -63,6 +63,30 @@ public final class AsyncRpcServerAutoConfiguration {
         return new AsyncRpcServerLifecycle(properties,
                 () -> new ArrayList<>(context.getBeansWithAnnotation(RemoteEndpoint.class).values()),
                 customizers.orderedStream().toList(), context, sslBundles.getIfAvailable());
+    }
+
+    /**
+     * Gives the server the application's shared event loops with
+     * {@code asyncrpc.server.shared-resources=true}, else the transport they use
+     * ({@code asyncrpc.resources.transport}) for its own.
+     */
+    @Bean
+    @Order(0)
+    @ConditionalOnBean(annotation = RemoteEndpoint.class)
+    AsyncRpcServerCustomizer asyncRpcServerResourcesCustomizer(AsyncRpcServerProperties properties,
+            ObjectProvider<dev.asyncrpc.AsyncRpcResources> resources) {
+        return (builder) -> {
+            dev.asyncrpc.AsyncRpcResources shared = resources.getIfAvailable();
+            if (shared == null) {
+                return;
+            }
+            if (properties.isSharedResources()) {
+                builder.resources(shared);
+            }
+            else {
+                builder.transport(shared.transport());
+            }
+        };
     }
 
     @Bean
