@@ -2,6 +2,7 @@ package dev.asyncrpc;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -10,16 +11,16 @@ import dev.asyncrpc.test.RawConnection;
 
 /**
  * Makes the byte stream of one hostile connection from the valid frames of {@link FuzzSeeds}:
- * HELLO (usually intact), then frames of which a share is mutated by bit flips, length changes,
- * truncation, type swaps, flag and call id changes, byte overwrites, insertions, duplication and
- * splices of two frames. Call ids of intact frames are spread over 1..8 so that frames meet the
- * calls of other frames. Deterministic for a given {@link Random}. Not thread-safe: one per thread.
+ * HELLO (usually intact), then the frames of calls as the seeds send them (each call with a new
+ * call id), of which a share is mutated by bit flips, length changes, truncation, type swaps, flag
+ * and call id changes, byte overwrites, insertions, a valid frame out of place, duplication and
+ * splices of two frames. Deterministic for a given {@link Random}. Not thread-safe: one per thread.
  */
 final class FrameMutator {
 
     /** The kinds of mutation, counted by the caller. */
     enum Kind {
-        BIT_FLIP, LENGTH, TRUNCATE, TYPE_SWAP, FLAGS, CALL_ID, OVERWRITE, INSERT, DUPLICATE, SPLICE
+        BIT_FLIP, LENGTH, TRUNCATE, TYPE_SWAP, FLAGS, CALL_ID, OVERWRITE, INSERT, FOREIGN, DUPLICATE, SPLICE
     }
 
     private static final int[] TYPE_CODES = { 0x01, 0x02, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x30, 0x31, 0x32 };
@@ -29,6 +30,10 @@ final class FrameMutator {
     private final List<byte[]> pool = FuzzSeeds.frames();
 
     private final byte[][] hellos = { RawConnection.hex(FuzzSeeds.HELLO), RawConnection.hex(FuzzSeeds.HELLO_SMALL_WINDOW) };
+
+    /** The seeds' calls, without those that end the connection (GOAWAY), which {@link #pick()} adds rarely. */
+    private final List<List<byte[]>> scripts = FuzzSeeds.connections().values().stream().map(FrameMutator::script)
+            .filter(frames -> frames.stream().noneMatch(f -> f[4] == 0x32)).toList();
 
     private final Random random;
 
@@ -64,20 +69,54 @@ final class FrameMutator {
     byte[] connection(int count, double rate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] hello = this.hellos[this.random.nextInt(this.hellos.length)].clone();
-        out.writeBytes(this.random.nextDouble() < rate / 10 ? mutate(hello) : hello);
+        out.writeBytes(this.random.nextDouble() < rate / 10 ? mutate(hello, 0) : hello);
         this.frames++;
-        for (int i = 0; i < count; i++) {
-            byte[] frame = this.pool.get(this.random.nextInt(this.pool.size())).clone();
-            if (frame.length >= 10 && ByteBuffer.wrap(frame).getInt(6) != 0) {
-                ByteBuffer.wrap(frame).putInt(6, 1 + this.random.nextInt(8));
+        int lastCall = 0;
+        int made = 0;
+        while (made < count) {
+            List<byte[]> step = this.scripts.get(this.random.nextInt(this.scripts.size())); // a call and its frames, as a client sends them
+            int callId = ++lastCall;
+            for (byte[] original : step) {
+                byte[] frame = original.clone();
+                if (ByteBuffer.wrap(frame).getInt(6) != 0) {
+                    ByteBuffer.wrap(frame).putInt(6, callId);
+                }
+                if (this.random.nextDouble() < rate) {
+                    frame = mutate(frame, lastCall);
+                }
+                out.writeBytes(frame);
+                this.frames++;
+                made++;
             }
-            out.writeBytes(this.random.nextDouble() < rate ? mutate(frame) : frame);
-            this.frames++;
         }
         return out.toByteArray();
     }
 
-    private byte[] mutate(byte[] frame) {
+    /** The frames of a connection seed after its HELLO. */
+    private static List<byte[]> script(byte[] seed) {
+        List<byte[]> frames = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(seed);
+        b.position(4 + b.getInt(0)); // after HELLO
+        while (b.hasRemaining()) {
+            byte[] frame = new byte[4 + b.getInt(b.position())];
+            b.get(frame);
+            frames.add(frame);
+        }
+        return frames;
+    }
+
+    /** A frame of the pool; the ones that end a connection (a second HELLO, GOAWAY) less often. */
+    private byte[] pick() {
+        while (true) {
+            byte[] frame = this.pool.get(this.random.nextInt(this.pool.size()));
+            boolean ending = frame[4] == 0x01 || frame[4] == 0x32;
+            if (!ending || this.random.nextInt(20) == 0) {
+                return frame;
+            }
+        }
+    }
+
+    private byte[] mutate(byte[] frame, int lastCall) {
         this.mutated++;
         Kind kind = Kind.values()[this.random.nextInt(Kind.values().length)];
         this.counts[kind.ordinal()]++;
@@ -140,6 +179,13 @@ final class FrameMutator {
                     ByteBuffer.wrap(longer).putInt(0, longer.length - 4); // keep the framing
                 }
                 return longer;
+            }
+            case FOREIGN -> {
+                byte[] other = pick().clone(); // a valid frame out of place: for a call of another kind, a second HELLO...
+                if (ByteBuffer.wrap(other).getInt(6) != 0) {
+                    ByteBuffer.wrap(other).putInt(6, Math.max(1, lastCall - r.nextInt(3)));
+                }
+                return other;
             }
             case DUPLICATE -> {
                 byte[] twice = Arrays.copyOf(frame, frame.length * 2);

@@ -11,6 +11,7 @@ import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.transport.Transports;
 import dev.asyncrpc.test.FuzzPipes;
 import dev.asyncrpc.test.PlainCalc;
 import io.netty.buffer.ByteBuf;
@@ -36,7 +37,7 @@ class ServerConnectionFuzzTests {
 
     private static final ServerRuntime RUNTIME = new ServerRuntime(new Endpoint(Endpoint.Kind.TCP, "127.0.0.1", 0, null),
             ServiceRegistry.of(List.of(new PlainCalc(), new FuzzPipes.Endpoint()), new Codecs(SETTINGS.maxFrameSize())), SETTINGS,
-            new DirectExecutor(), false, 1, null, io.netty.handler.ssl.ClientAuth.NONE, CallObserver.NONE);
+            new DirectExecutor(), false, new Transports("fuzz", 1), true, null, io.netty.handler.ssl.ClientAuth.NONE, CallObserver.NONE);
 
     @AfterAll
     static void close() {
