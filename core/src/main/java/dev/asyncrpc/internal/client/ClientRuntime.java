@@ -32,6 +32,7 @@ public final class ClientRuntime implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
+    dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
     final ExecutorService executor;
     private final boolean ownsExecutor;
     final Codecs codecs;
@@ -60,6 +61,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** The open pipes of this client's calls. */
     public PipeRegistry pipes() {
         return this.pipeRegistry;
+    }
+
+    /** The connection-layer options (set before the first call). */
+    public void options(dev.asyncrpc.internal.transport.ConnectionOptions options) {
+        this.options = options;
     }
 
     /** Complete calls on the event loop that read their replies (set before the first call). */

@@ -49,6 +49,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
 
+    /** Bytes of the server's memory budget the arguments hold until they are decoded or discarded. */
+    int argumentCharge;
+
     /** The encoded reply frame, set once; the connection writes it on the loop. */
     ByteBuf response;
 
@@ -99,7 +102,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     @Override
     public void run() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in == null) {
             started(); // discarded: the connection closed before the call ran
             return;
@@ -228,9 +231,18 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         }
     }
 
+    /** Take the arguments (once); their charge on the memory budget ends here, their buffer is the taker's. */
+    private ByteBuf takeArgs() {
+        ByteBuf in = ARGS.getAndSet(this, null);
+        if (in != null) {
+            this.connection.runtime().memory().release(this.argumentCharge);
+        }
+        return in;
+    }
+
     /** Release what the call still owns if it is never run (executor rejected it, connection closed). */
     void discard() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in != null) {
             in.release();
         }
