@@ -24,6 +24,10 @@ import dev.asyncrpc.internal.transport.Endpoint;
  */
 public final class AsyncRpcServer implements AutoCloseable {
 
+    /** The kinds {@link #protocolErrors()} counts by. */
+    public static final List<String> PROTOCOL_ERROR_KINDS = List.of("frame-length", "frame-type", "handshake", "unexpected-frame",
+            "malformed-frame", "call", "pipe", "other");
+
     private final ServerRuntime runtime;
     private final List<String> services;
     private final List<CallObserver.CallInfo> operations;

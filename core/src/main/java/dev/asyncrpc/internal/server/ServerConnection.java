@@ -13,9 +13,12 @@ import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.ConnectionOptions;
 import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
+import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.PingResponder;
+import dev.asyncrpc.internal.transport.ResourceLimitException;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -161,7 +164,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.helloDone) {
             throw new ProtocolException("handshake", "second HELLO");
         }
-        Frames.Hello hello = Frames.readHello(frame.payload());
+        Frames.Hello hello;
+        try {
+            hello = Frames.readHello(frame.payload());
+        }
+        catch (ProtocolException ex) {
+            throw ProtocolException.OTHER.equals(ex.kind()) ? new ProtocolException("handshake", ex.getMessage()) : ex;
+        }
         if (hello.version() < Frames.VERSION) {
             throw new ProtocolException("handshake", "client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
         }
@@ -169,6 +178,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.peerSettings = hello.settings();
         this.pipes.peer(hello.settings());
         this.ctx.pipeline().addBefore(this.ctx.name(), "pings", new PingResponder());
+        ConnectionOptions options = this.runtime.options();
+        if (!options.keepAliveInterval().isZero()) {
+            // keepalive starts with the handshake done: no PING ever precedes the HELLO_ACK
+            this.ctx.pipeline().addAfter("outbound-limit", "keepalive", new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout()));
+        }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -421,7 +435,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     private void error(int id, Status status, String message) {
-        this.ctx.write(Frames.error(this.ctx.alloc(), id, status, message), this.ctx.voidPromise());
+        ByteBuf frame = Frames.error(this.ctx.alloc(), id, status, message);
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), frame, id, this.peerSettings.maxFrameSize(), "the call"), this.ctx.voidPromise());
     }
 
     @Override
@@ -443,8 +458,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.runtime.protocolErrors.record(pe.kind(), peer(), pe.getMessage());
             GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
         }
+        else if (c instanceof ConnectionTimeoutException te && te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
+            ctx.close(); // the client is gone or paused: nobody would read a GOAWAY, so do not linger for it
+        }
         else if (c instanceof ConnectionTimeoutException te) {
             GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
+        }
+        else if (c instanceof ResourceLimitException re) {
+            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
         }
         else {
             ctx.close();
@@ -507,7 +528,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release();
             return;
         }
-        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.info.operation()), this.ctx.voidPromise());
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.model.fullName()), this.ctx.voidPromise());
     }
 
     @Override

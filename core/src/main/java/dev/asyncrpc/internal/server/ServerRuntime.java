@@ -14,7 +14,6 @@ import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.FrameReadTimeoutHandler;
 import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
-import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.OutboundLimitHandler;
 import dev.asyncrpc.internal.transport.PartialFrameBudgetHandler;
 import dev.asyncrpc.internal.transport.ReadGate;
@@ -116,9 +115,6 @@ public final class ServerRuntime implements AutoCloseable {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
-                        if (!o.keepAliveInterval().isZero()) {
-                            ch.pipeline().addLast("keepalive", new KeepAliveHandler(o.keepAliveInterval(), o.keepAliveTimeout()));
-                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
                         if (!o.frameReadTimeout().isZero()) {
                             ch.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
@@ -222,7 +218,9 @@ public final class ServerRuntime implements AutoCloseable {
     public String boundAddress() {
         Channel ch = this.serverChannel;
         if (ch != null && ch.localAddress() instanceof InetSocketAddress isa) {
-            String host = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+            java.net.InetAddress ip = isa.getAddress();
+            String host = (ip == null) ? isa.getHostString()
+                    : ip.isAnyLocalAddress() ? (ip instanceof java.net.Inet6Address ? "::" : "0.0.0.0") : ip.getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + isa.getPort();
         }
         return this.endpoint.toString();

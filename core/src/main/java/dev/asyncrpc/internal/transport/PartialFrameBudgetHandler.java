@@ -15,7 +15,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * connection cap). Large frames may use the budget only as long as a quarter of it stays free for
  * call arguments, so a fresh client's small call is still taken. When the charge does not fit,
  * reading from this connection pauses (through the {@link ReadGate}) and the charge is retried
- * every {@link #RETRY_MILLIS} ms; the frame read timeout keeps running meanwhile. Event loop only.
+ * every {@link #RETRY_MILLIS} ms; the frame read timeout keeps running meanwhile. A frame that could
+ * never fit (above three quarters of the budget) raises a {@link ResourceLimitException}. Event loop only.
  */
 public final class PartialFrameBudgetHandler extends ChannelInboundHandlerAdapter {
 
@@ -55,7 +56,13 @@ public final class PartialFrameBudgetHandler extends ChannelInboundHandlerAdapte
             resume(ctx);
             return;
         }
-        if (this.budget.tryReserve(partial, this.budget.limit() / 4)) {
+        long keepFree = this.budget.limit() / 4;
+        if (partial > this.budget.limit() - keepFree) {
+            ctx.fireExceptionCaught(new ResourceLimitException("a frame of " + partial + " bytes is larger than the server's memory budget lets one frame take ("
+                    + (this.budget.limit() - keepFree) + " bytes)"));
+            return;
+        }
+        if (this.budget.tryReserve(partial, keepFree)) {
             this.reserved = partial;
             this.reservedFrames = this.decoder.framesDecoded();
             resume(ctx);

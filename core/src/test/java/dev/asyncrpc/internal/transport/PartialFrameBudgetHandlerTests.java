@@ -65,4 +65,18 @@ class PartialFrameBudgetHandlerTests {
         frame.release();
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void aFrameThatCouldNeverFitIsReported() {
+        MemoryBudget budget = new MemoryBudget(256 * 1024);
+        TransportTestSupport.Sink sink = new TransportTestSupport.Sink();
+        EmbeddedChannel ch = new EmbeddedChannel(new ReadGate(), new FrameDecoder(1024 * 1024), new PartialFrameBudgetHandler(budget), sink);
+        ByteBuf frame = TransportTestSupport.wire(FrameType.CALL, BIG);
+        ch.writeInbound(frame.readRetainedSlice(1000));
+        assertThat(sink.exceptions).singleElement().isInstanceOfSatisfying(ResourceLimitException.class,
+                ex -> assertThat(ex.getMessage()).isEqualTo("a frame of 204810 bytes is larger than the server's memory budget lets one frame take (196608 bytes)"));
+        assertThat(budget.used()).isZero();
+        frame.release();
+        ch.finishAndReleaseAll();
+    }
 }
