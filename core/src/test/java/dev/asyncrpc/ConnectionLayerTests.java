@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.asyncrpc.test.Probe;
-import dev.asyncrpc.test.ProbeEndpoint;
+import dev.asyncrpc.test.ConnProbe;
+import dev.asyncrpc.test.ConnProbeEndpoint;
 import dev.asyncrpc.test.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +32,7 @@ class ConnectionLayerTests {
     static final String HELLO_1024 = "00000026 01 00 00000000 41525043 0001 0004 0001 00000400 0002 000186a0 0003 00100000 0004 00002000";
 
     private static AsyncRpcServer.Builder server() {
-        return AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new ProbeEndpoint());
+        return AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new ConnProbeEndpoint());
     }
 
     /** A CALL frame of {@code operation} with the given encoded arguments (count u8, then length-prefixed values). */
@@ -164,11 +164,11 @@ class ConnectionLayerTests {
 
     @Test
     void callsWhoseArgumentsDoNotFitTheMemoryBudgetAreRefusedUntouched() throws Exception {
-        ProbeEndpoint endpoint = new ProbeEndpoint();
+        ConnProbeEndpoint endpoint = new ConnProbeEndpoint();
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(endpoint).workerThreads(1)
                 .memoryBudget(128 * 1024).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
-            Probe probe = client.proxy(Probe.class);
+            ConnProbe probe = client.proxy(ConnProbe.class);
             List<CompletableFuture<Integer>> held = new ArrayList<>();
             held.add(CompletableFuture.supplyAsync(() -> probe.hold(new byte[50_000])));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -226,7 +226,7 @@ class ConnectionLayerTests {
                     // the server closed the connection while we were still sending: expected
                 }
             });
-            Probe probe = fresh.proxy(Probe.class);
+            ConnProbe probe = fresh.proxy(ConnProbe.class);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (server.connections() > 1 || !writer.isDone()) {
                 long start = System.nanoTime();
@@ -263,7 +263,7 @@ class ConnectionLayerTests {
     void anIdleConnectionIsClosedByTheServerAndTheClientReconnectsForItsNextCall() throws Exception {
         try (AsyncRpcServer server = server().idleTimeout(Duration.ofMillis(300)).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
-            Probe probe = client.proxy(Probe.class);
+            ConnProbe probe = client.proxy(ConnProbe.class);
             assertThat(probe.echo("one")).isEqualTo("one");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (server.connections() > 0 && System.nanoTime() < deadline) {
@@ -276,7 +276,7 @@ class ConnectionLayerTests {
 
     @Test
     void theBoundAddressIsTheOneActuallyBound() {
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("0.0.0.0").port(0).service(new ProbeEndpoint()).build().start()) {
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("0.0.0.0").port(0).service(new ConnProbeEndpoint()).build().start()) {
             // all interfaces: 0.0.0.0 on an IPv4-only stack, [::] (IPv4 too) on a dual stack; never the 127.0.0.1 clients use
             assertThat(server.boundAddress()).isIn("0.0.0.0:" + server.port(), "[::]:" + server.port());
             assertThat(server.address()).isEqualTo("127.0.0.1:" + server.port());

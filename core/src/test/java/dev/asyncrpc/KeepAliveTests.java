@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.test.ParkClientMain;
 import dev.asyncrpc.test.ParkServerMain;
-import dev.asyncrpc.test.Probe;
-import dev.asyncrpc.test.ProbeEndpoint;
+import dev.asyncrpc.test.ConnProbe;
+import dev.asyncrpc.test.ConnProbeEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,7 +33,7 @@ class KeepAliveTests {
         try (PipeMemoryTests.Child server = new PipeMemoryTests.Child(ParkServerMain.class, "600000", "10000");
                 AsyncRpcClient client = AsyncRpcClient.builder().address("127.0.0.1:" + port(server))
                         .keepAlive(Duration.ofMillis(INTERVAL), Duration.ofMillis(TIMEOUT)).build()) {
-            Probe probe = client.proxy(Probe.class);
+            ConnProbe probe = client.proxy(ConnProbe.class);
             CompletableFuture<String> parked = probe.park();
             assertThat(probe.echo("ready")).isEqualTo("ready"); // the parked call is on the server now
             signal("STOP", server.process);
@@ -60,7 +60,7 @@ class KeepAliveTests {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aPausedClientIsDetectedByTheServerWhichReleasesItsCallsAndConnection() throws Exception {
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0)
-                .keepAlive(Duration.ofMillis(INTERVAL), Duration.ofMillis(TIMEOUT)).service(new ProbeEndpoint()).build().start();
+                .keepAlive(Duration.ofMillis(INTERVAL), Duration.ofMillis(TIMEOUT)).service(new ConnProbeEndpoint()).build().start();
                 PipeMemoryTests.Child client = new PipeMemoryTests.Child(ParkClientMain.class, String.valueOf(server.port()), "600000",
                         "10000", "100")) {
             client.await("PARKED", 60);

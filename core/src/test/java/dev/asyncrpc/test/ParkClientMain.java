@@ -9,7 +9,7 @@ import dev.asyncrpc.AsyncRpcClient;
 /**
  * A client in its own JVM for the keepalive tests: connects to {@code 127.0.0.1:args[0]} with
  * keepalive interval and timeout of {@code args[1]} and {@code args[2]} ms, starts {@code args[3]}
- * {@link Probe#park()} calls that never complete, prints {@code PARKED} once an echo has come back
+ * {@link ConnProbe#park()} calls that never complete, prints {@code PARKED} once an echo has come back
  * after them, and runs until its standard input ends.
  */
 public final class ParkClientMain {
@@ -18,7 +18,7 @@ public final class ParkClientMain {
         Duration interval = Duration.ofMillis(Long.parseLong(args[1]));
         Duration timeout = Duration.ofMillis(Long.parseLong(args[2]));
         try (AsyncRpcClient client = AsyncRpcClient.builder().address("127.0.0.1:" + args[0]).keepAlive(interval, timeout).build()) {
-            Probe probe = client.proxy(Probe.class);
+            ConnProbe probe = client.proxy(ConnProbe.class);
             int calls = Integer.parseInt(args[3]);
             for (int i = 0; i < calls; i++) {
                 probe.park();

@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Implements {@link Probe}. */
-public class ProbeEndpoint implements Probe {
+/** Implements {@link ConnProbe}. */
+public class ConnProbeEndpoint implements ConnProbe {
 
     private volatile CountDownLatch gate = new CountDownLatch(1);
 
