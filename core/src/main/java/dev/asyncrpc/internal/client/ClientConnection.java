@@ -30,7 +30,8 @@ import dev.asyncrpc.internal.IntMap;
 /**
  * One connection of a client to one endpoint. Calls from any thread go through a {@link WriteQueue};
  * the call table, id assignment and the handshake live on the event loop. Replies are collected per
- * read batch and completed on the client's executor, never on the event loop.
+ * read batch and completed on the client's executor, except those of plain (blocking) callers whose
+ * completion runs no user code: they are completed on the event loop, which wakes the caller.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -427,7 +428,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 complete(done);
             }
             else {
-                dispatch(() -> complete(done));
+                List<Object> later = completeBlocking(done);
+                if (later != null) {
+                    dispatch(() -> complete(later));
+                }
             }
         }
         ctx.flush();
@@ -549,33 +553,73 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     @SuppressWarnings({ "unchecked", "rawtypes" })
     private static void complete(List<Object> batch) {
         for (int i = 0; i < batch.size(); i += 2) {
-            CallFuture call = (CallFuture) batch.get(i);
-            Frame frame = (Frame) batch.get(i + 1);
-            try {
-                if (frame.type() == FrameType.REPLY) {
-                    Object value;
-                    try {
-                        value = call.method.decodeValue(frame.flags(), frame.payload());
-                    }
-                    catch (CodecException ex) {
-                        call.completeExceptionally(new RemoteCallException(Status.INTERNAL, "cannot decode the reply of "
-                                + call.method.model.signature() + ": " + ex.getMessage(), java.util.Map.of(), ex));
-                        continue;
-                    }
-                    call.complete(value);
+            complete((CallFuture<?>) batch.get(i), (Frame) batch.get(i + 1));
+        }
+    }
+
+    /**
+     * Complete here (the event loop) the calls of plain callers that run no user code when they
+     * complete ({@link CallFuture#completeOnLoop}): decoding the reply and waking the waiting thread
+     * costs less than a hand-off to the executor, which would only wake it in turn.
+     * @return the (call, frame) pairs left for the executor, or {@code null} if none
+     */
+    private static List<Object> completeBlocking(List<Object> batch) {
+        List<Object> later = null;
+        for (int i = 0; i < batch.size(); i += 2) {
+            CallFuture<?> call = (CallFuture<?>) batch.get(i);
+            if (call.completeOnLoop) {
+                complete(call, (Frame) batch.get(i + 1));
+            }
+            else if (later == null && i == 0 && noneOnLoop(batch)) {
+                return batch;
+            }
+            else {
+                if (later == null) {
+                    later = new ArrayList<>(batch.size() - i);
                 }
-                else {
-                    Frames.ErrorBody error = Frames.readError(frame.payload());
-                    call.completeExceptionally(new RemoteCallException(error.status(), error.message()));
+                later.add(call);
+                later.add(batch.get(i + 1));
+            }
+        }
+        return later;
+    }
+
+    private static boolean noneOnLoop(List<Object> batch) {
+        for (int i = 0; i < batch.size(); i += 2) {
+            if (((CallFuture<?>) batch.get(i)).completeOnLoop) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Complete one call from its REPLY or ERROR frame; releases the frame. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static void complete(CallFuture call, Frame frame) {
+        try {
+            if (frame.type() == FrameType.REPLY) {
+                Object value;
+                try {
+                    value = call.method.decodeValue(frame.flags(), frame.payload());
                 }
+                catch (CodecException ex) {
+                    call.failWith(new RemoteCallException(Status.INTERNAL, "cannot decode the reply of "
+                            + call.method.model.signature() + ": " + ex.getMessage(), java.util.Map.of(), ex));
+                    return;
+                }
+                call.succeed(value);
             }
-            catch (RuntimeException ex) {
-                call.completeExceptionally(new RemoteCallException(Status.INTERNAL, "cannot read the reply of "
-                        + call.method.model.signature() + ": " + ex, java.util.Map.of(), ex));
+            else {
+                Frames.ErrorBody error = Frames.readError(frame.payload());
+                call.failWith(new RemoteCallException(error.status(), error.message()));
             }
-            finally {
-                frame.release();
-            }
+        }
+        catch (RuntimeException ex) {
+            call.failWith(new RemoteCallException(Status.INTERNAL, "cannot read the reply of "
+                    + call.method.model.signature() + ": " + ex, java.util.Map.of(), ex));
+        }
+        finally {
+            frame.release();
         }
     }
 
