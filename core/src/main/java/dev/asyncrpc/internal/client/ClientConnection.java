@@ -175,6 +175,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             }
             else if (this.peer == null || this.calls.size() >= this.peer.maxConcurrentCalls() || !this.waiting.isEmpty()) {
                 this.waiting.add(call);
+                this.runtime.queued.incrementAndGet();
+                if (call.deadlineNanos != 0 && call.timer == null) {
+                    // its deadline runs while it waits here too: it fails unsent when it passes
+                    call.timer = this.loop.schedule(() -> expireQueued(call), call.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
                 startWaiting();
             }
             else {
@@ -187,6 +192,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 this.ctx.write(Frames.cancel(this.ctx.alloc(), call.id, cr.mode() == CancelMode.ABORTIVE ? 0 : 1), this.ctx.voidPromise());
             }
             else if (call.id == 0 && this.waiting.remove(call)) {
+                this.runtime.queued.decrementAndGet();
                 // never sent: the server cannot decide, so the cancel ends the call here
                 call.releaseRequest();
                 completeLater(call, Status.CANCELLED, "cancelled before it was sent");
@@ -244,6 +250,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                 completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
                 return;
             }
+            if (call.timer != null) {
+                call.timer.cancel(false); // the timer of its wait in the queue
+            }
             long millis = Math.min(0xFFFF_FFFFL, (remaining + 999_999) / 1_000_000);
             request.setInt(request.readerIndex() + call.method.timeoutOffset(), (int) millis);
             call.timer = this.ctx.executor().schedule(() -> expire(call), remaining, TimeUnit.NANOSECONDS);
@@ -254,6 +263,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx.write(request, this.ctx.voidPromise());
         if (call.pipes != null) {
             this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
+        }
+    }
+
+    /** The deadline of a call still waiting to be sent passed (loop): it fails, never sent. */
+    private void expireQueued(CallFuture<?> call) {
+        if (this.waiting.remove(call)) {
+            this.runtime.queued.decrementAndGet();
+            call.releaseRequest();
+            completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call) + " while it waited to be sent (the server's "
+                    + (this.peer != null ? "limit of " + this.peer.maxConcurrentCalls() + " concurrent calls was reached" : "handshake was not done") + ")");
         }
     }
 
@@ -324,6 +343,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         CallFuture<?> call;
         while (this.calls.size() < this.peer.maxConcurrentCalls() && (call = this.waiting.poll()) != null) {
+            this.runtime.queued.decrementAndGet();
             if (call.isDone()) {
                 call.releaseRequest();
             }
@@ -496,6 +516,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.calls.clear();
         CallFuture<?> w;
         while ((w = this.waiting.poll()) != null) {
+            this.runtime.queued.decrementAndGet();
             w.releaseRequest();
             failed.add(w);
         }
