@@ -346,8 +346,17 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         }
         builder.maxFrameSize((int) p.getMaxFrameSize().toBytes());
         builder.pipeWindow((int) p.getPipeWindow().toBytes());
-        builder.maxConcurrentCalls(p.getMaxConcurrentCalls());
+        if (p.getMaxConcurrentCalls() != null) {
+            builder.maxConcurrentCalls(p.getMaxConcurrentCalls());
+        }
+        if (p.getMaxCallsInProgress() != null) {
+            builder.maxCallsInProgress(p.getMaxCallsInProgress());
+        }
+        if (p.getMaxWorkersPerConnection() != null) {
+            builder.maxWorkersPerConnection(p.getMaxWorkersPerConnection());
+        }
         builder.workerThreads(p.getWorkerThreads());
+        builder.workerKeepAlive(p.getWorkerKeepAlive());
         builder.ioThreads(p.getIoThreads());
         return builder;
     }

@@ -7,11 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -33,7 +30,7 @@ import io.netty.buffer.ByteBuf;
  * <p>State changes (done, cancelled, disconnected) and the cancel/disconnect actions run under this
  * object's monitor, so that no action starts after the reply was decided.
  */
-final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCall {
+final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerCall {
 
     private static final AtomicReferenceFieldUpdater<ServerCallContext, ByteBuf> ARGS =
             AtomicReferenceFieldUpdater.newUpdater(ServerCallContext.class, ByteBuf.class, "args");
@@ -60,6 +57,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     /** Called when the implementation starts: releases the next call of the same ordering key. */
     Runnable onStart;
+
+    /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
+    private volatile Interception interception;
 
     // guarded by this
     private boolean done;
@@ -114,6 +114,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
                 }
             });
         }
+        Interception intercepted = runtime.interceptors().begin(this);
+        if (intercepted != null && !intercept(intercepted, in)) {
+            return;
+        }
         Object[] values;
         try {
             values = decodeArguments(in);
@@ -121,6 +125,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         catch (RemoteCallException ex) {
             started();
             fail(ex.status(), ex.description());
+            if (intercepted != null) {
+                intercepted.endDispatch();
+            }
             return;
         }
         CurrentCall.set(this);
@@ -128,8 +135,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
             started(); // as late as possible: the next call of this ordering key is released now
             Object result = this.method.invoker.invoke(this.method.target, values);
             switch (this.method.model.returnKind()) {
-                case VALUE -> reply(result);
+                case VALUE -> {
+                    WorkerPool.finishing(); // only the reply is left: the next waiting call may take this worker
+                    reply(result);
+                }
                 case COMPLETABLE_FUTURE, COMPLETION_STAGE -> completeWith(result);
+                // the elements stream out through the implicit out-pipe; the call ends with the flux
+                case FLUX -> completeWith(this.pipes.streamFrom(result));
                 default -> { } // REPLY_HANDLE: the implementation completes this context
             }
         }
@@ -147,6 +159,46 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         }
         finally {
             CurrentCall.clear();
+            if (intercepted != null) {
+                intercepted.endDispatch();
+            }
+        }
+    }
+
+    /**
+     * Pass the call through its interceptors (this thread). On a refusal: release the arguments,
+     * answer the call, close what the interceptors opened.
+     * @return whether the call may go on to its implementation
+     */
+    private boolean intercept(Interception intercepted, ByteBuf in) {
+        this.interception = intercepted;
+        try {
+            intercepted.run();
+            return true;
+        }
+        catch (Throwable ex) {
+            in.release();
+            started();
+            failWith(ex);
+            intercepted.endDispatch();
+            return false;
+        }
+    }
+
+    /**
+     * Run a callback of this call (pipe callbacks, subscribers, send completions) with the call's
+     * contexts current; an exception it throws fails the call, mapped like an implementation's.
+     */
+    void runCallback(Runnable task) {
+        Interception intercepted = this.interception;
+        try (dev.asyncrpc.CallContext.Scope scope = (intercepted != null) ? intercepted.open() : dev.asyncrpc.CallContext.Scope.NOOP) {
+            task.run();
+        }
+        catch (Throwable ex) {
+            if (!failWith(ex)) {
+                System.getLogger(ServerCallContext.class.getName()).log(System.Logger.Level.WARNING,
+                        "a callback of " + this.method.model.fullName() + " failed after the call ended", ex);
+            }
         }
     }
 
@@ -226,6 +278,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         finally {
             in.release();
         }
+    }
+
+    /** The worker executor refused this call, which never ran: it fails with {@code status} (loop or any thread). */
+    @Override
+    public void rejected(Status status, String message) {
+        discard();
+        fail(status, message);
     }
 
     /** Release what the call still owns if it is never run (executor rejected it, connection closed). */
@@ -315,6 +374,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     @Override
     public void onCancel(Runnable action) {
+        action = wrap(action);
         synchronized (this) {
             if (this.done) {
                 return;
@@ -331,7 +391,11 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     @Override
-    public synchronized void onDisconnect(Runnable action) {
+    public void onDisconnect(Runnable action) {
+        onDisconnectWrapped(wrap(action));
+    }
+
+    private synchronized void onDisconnectWrapped(Runnable action) {
         if (this.done) {
             return;
         }
@@ -365,6 +429,26 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         return this.metadata;
     }
 
+    @Override
+    public Optional<java.security.Principal> principal() {
+        Interception intercepted = this.interception;
+        return (intercepted != null) ? intercepted.principalValue() : Optional.empty();
+    }
+
+    @Override
+    public Runnable wrap(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        Interception intercepted = this.interception;
+        if (intercepted == null) {
+            return task;
+        }
+        return () -> {
+            try (dev.asyncrpc.CallContext.Scope scope = intercepted.open()) {
+                task.run();
+            }
+        };
+    }
+
     // ---- AsyncReply ----
 
     @Override
@@ -395,7 +479,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     // ---- replies ----
 
-    private boolean markDone(Status status) {
+    private boolean markDone(Status status, String message) {
         boolean observe;
         Object obs;
         synchronized (this) {
@@ -411,6 +495,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         if (observe) {
             this.connection.runtime().observe(o -> o.onEnd(this.method.info, obs, status));
         }
+        Interception intercepted = this.interception;
+        if (intercepted != null) {
+            intercepted.completed(status, message);
+        }
         return true;
     }
 
@@ -419,7 +507,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         if (pipeError != null) {
             return fail(Status.PIPE_ERROR, pipeError);
         }
-        if (!markDone(null)) {
+        if (!markDone(null, null)) {
             return false;
         }
         boolean isNull = value == null || this.method.valueCodec == null;
@@ -440,28 +528,17 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     boolean fail(Status status, String message) {
-        if (!markDone(status)) {
+        if (!markDone(status, message)) {
             return false;
         }
         send(Frames.error(this.connection.alloc(), this.id, status, message));
         return true;
     }
 
-    private void failWith(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RemoteCallException rce) {
-            fail(rce.status(), rce.description());
-        }
-        else if (cause instanceof CancellationException) {
-            fail(Status.CANCELLED, this.method.model.fullName() + " was cancelled");
-        }
-        else {
-            String message = cause.getMessage();
-            fail(Status.APPLICATION_ERROR, (message != null) ? message : cause.getClass().getSimpleName());
-        }
+    /** Fail the call with what {@code t} maps to ({@link ExceptionMapping}); {@code false} if it had ended. */
+    private boolean failWith(Throwable t) {
+        RemoteCallException failure = this.connection.runtime().exceptionMapping().map(this, t);
+        return fail(failure.status(), failure.description());
     }
 
     private void send(ByteBuf frame) {
