@@ -55,8 +55,11 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     /** Deadline timer on the event loop (loop). */
     ScheduledFuture<?> deadlineTimer;
 
-    /** Called when the implementation starts: releases the next call of the same ordering key. */
-    Runnable onStart;
+    /**
+     * For a plain call with an ordering key: releases the key's next call once this one has entered
+     * its implementation method (or ends without entering it); {@code null} otherwise.
+     */
+    EntryWatch entry;
 
     /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
     private volatile Interception interception;
@@ -132,8 +135,20 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
         CurrentCall.set(this);
         try {
-            started(); // as late as possible: the next call of this ordering key is released now
-            Object result = this.method.invoker.invoke(this.method.target, values);
+            EntryWatch watch = this.entry;
+            Object result;
+            if (watch == null) {
+                result = this.method.invoker.invoke(this.method.target, values);
+            }
+            else {
+                watch.invoking(); // the key's next call goes once this one is provably inside the method
+                try {
+                    result = this.method.invoker.invoke(this.method.target, values);
+                }
+                finally {
+                    watch.release();
+                }
+            }
             switch (this.method.model.returnKind()) {
                 case VALUE -> {
                     WorkerPool.finishing(); // only the reply is left: the next waiting call may take this worker
@@ -200,10 +215,11 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
+    /** This call will not enter its method (or has ended): the key's next call may go. */
     private void started() {
-        Runnable r = this.onStart;
-        if (r != null) {
-            r.run();
+        EntryWatch watch = this.entry;
+        if (watch != null) {
+            watch.release();
         }
     }
 
