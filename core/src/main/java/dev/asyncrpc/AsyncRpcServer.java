@@ -27,8 +27,11 @@ public final class AsyncRpcServer implements AutoCloseable {
     private final List<CallObserver.CallInfo> operations;
     private final java.util.Map<String, List<PipeInfo.Direction>> pipes;
 
+    private final AsyncRpcResources resources;
+
     private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations,
-            java.util.Map<String, List<PipeInfo.Direction>> pipes) {
+            java.util.Map<String, List<PipeInfo.Direction>> pipes, AsyncRpcResources resources) {
+        this.resources = resources;
         this.runtime = runtime;
         this.services = services;
         this.operations = operations;
@@ -130,7 +133,24 @@ public final class AsyncRpcServer implements AutoCloseable {
      * @return the number of calls that had not finished when the grace period ended
      */
     public int shutdown(java.time.Duration grace) {
-        return this.runtime.shutdown(grace);
+        int left = this.runtime.shutdown(grace);
+        giveBack();
+        return left;
+    }
+
+    /**
+     * The transport of the server's event loops: {@link Transport#EPOLL} or {@link Transport#NIO}
+     * (its own, or those of the {@link Builder#resources(AsyncRpcResources) shared resources}).
+     * @return the transport in use
+     */
+    public Transport transport() {
+        return this.runtime.transport();
+    }
+
+    private void giveBack() {
+        if (this.resources != null) {
+            this.resources.giveBack(this);
+        }
     }
 
     /**
@@ -220,10 +240,14 @@ public final class AsyncRpcServer implements AutoCloseable {
         NEED
     }
 
-    /** Stop at once: close the listener and every connection (their pending calls fail with UNAVAILABLE). */
+    /**
+     * Stop at once: close the listener and every connection (their pending calls fail with
+     * UNAVAILABLE), and the threads the server owns; borrowed {@link AsyncRpcResources} stay open.
+     */
     @Override
     public void close() {
         this.runtime.close();
+        giveBack();
     }
 
     /** Builds an {@link AsyncRpcServer}; every setting is checked when set. */
@@ -245,6 +269,33 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private AsyncRpcResources resources;
+        private Transport transport = Transport.AUTO;
+
+        /**
+         * Borrow the event loops of {@code resources}, shared with the application's clients,
+         * instead of making the server's own; the worker executor stays the server's. Closing the
+         * server does not close the resources (their owner does, after the server).
+         * {@link #ioThreads(int)} and {@link #transport(Transport)} are then ignored.
+         * @param resources the shared resources, or {@code null} for the server's own event loops
+         * @return this builder
+         */
+        public Builder resources(AsyncRpcResources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        /**
+         * The transport of the server's own event loops (without {@link #resources shared
+         * resources}). Default {@link Transport#AUTO}.
+         * @param transport the transport
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
         private final List<java.util.Map.Entry<String, ServerInterceptor>> interceptors = new ArrayList<>();
         private final List<ServerExceptionMapper> exceptionMappers = new ArrayList<>();
 
@@ -520,7 +571,14 @@ public final class AsyncRpcServer implements AutoCloseable {
                 case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
                 case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
             };
-            ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
+            AsyncRpcResources shared = this.resources;
+            if (shared != null && shared.isClosed()) {
+                throw new IllegalStateException("resources: closed (expected: open AsyncRpcResources; the owner closed them)");
+            }
+            dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
+                    : new dev.asyncrpc.internal.transport.Transports("asyncrpc-server-io", this.ioThreads, this.transport);
+            ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
+                    auth, this.observer);
             runtime.directDispatch(this.directDispatch);
             runtime.limits(budget, perConnection);
             List<String> names = registry.services().stream().map(s -> s.name()).distinct().toList();
@@ -531,8 +589,11 @@ public final class AsyncRpcServer implements AutoCloseable {
             }
             runtime.interceptors(new dev.asyncrpc.internal.server.ServerInterceptors(List.copyOf(this.interceptors)));
             runtime.exceptionMapping(new dev.asyncrpc.internal.server.ExceptionMapping(List.copyOf(this.exceptionMappers)));
-            return new AsyncRpcServer(runtime, names, registry.operations(),
-                    registry.pipeDirections());
+            AsyncRpcServer server = new AsyncRpcServer(runtime, names, registry.operations(), registry.pipeDirections(), shared);
+            if (shared != null) {
+                shared.borrow(server);
+            }
+            return server;
         }
     }
 }

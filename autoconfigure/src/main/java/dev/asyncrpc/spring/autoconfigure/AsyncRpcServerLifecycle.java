@@ -149,7 +149,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         keepAlive();
         logger.info("asyncrpc server listening on " + started.address()
                 + ((this.sslContext != null) ? " (TLS with SSL bundle '" + ssl.getBundle() + "', client-auth " + ssl.getClientAuth().name().toLowerCase() + ")" : "")
-                + " serving " + started.services());
+                + " serving " + started.services() + ", transport " + started.transport().name().toLowerCase());
         publish(started);
         acceptTrafficAgain();
     }

@@ -48,6 +48,9 @@ public class AsyncRpcServerProperties {
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */
     private int ioThreads = 0;
 
+    /** Whether the server's event loops are the ones the application's clients share (the AsyncRpcResources bean, asyncrpc.resources.*) rather than its own; io-threads is then ignored. */
+    private boolean sharedResources = false;
+
     /** Which threads run plain (blocking) implementations: auto, workers, virtual or application. */
     private WorkerExecutor executor = WorkerExecutor.AUTO;
 
@@ -152,6 +155,14 @@ public class AsyncRpcServerProperties {
     public void setIoThreads(int ioThreads) {
         Checks.check(ioThreads >= 0, "asyncrpc.server.io-threads", ioThreads, ">= 0; 0 for Netty's default");
         this.ioThreads = ioThreads;
+    }
+
+    public boolean isSharedResources() {
+        return this.sharedResources;
+    }
+
+    public void setSharedResources(boolean sharedResources) {
+        this.sharedResources = sharedResources;
     }
 
     public WorkerExecutor getExecutor() {

@@ -159,6 +159,8 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                     reply(result);
                 }
                 case COMPLETABLE_FUTURE, COMPLETION_STAGE -> completeWith(result);
+                // the elements stream out through the implicit out-pipe; the call ends with the flux
+                case FLUX -> completeWith(this.pipes.streamFrom(result));
                 default -> { } // REPLY_HANDLE: the implementation completes this context
             }
         }

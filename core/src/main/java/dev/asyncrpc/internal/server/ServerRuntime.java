@@ -29,6 +29,7 @@ public final class ServerRuntime implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Transports transports;
+    private final boolean ownsTransports;
     private final PipeRegistry pipeRegistry = new PipeRegistry();
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
@@ -51,9 +52,13 @@ public final class ServerRuntime implements AutoCloseable {
     private ExceptionMapping exceptionMapping = ExceptionMapping.DEFAULT;
     private boolean closed;
 
+    /**
+     * @param transports the event loops
+     * @param ownsTransports whether {@link #close()} closes them (false when borrowed from shared resources)
+     */
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
-            boolean ownsExecutor, int ioThreads, javax.net.ssl.SSLContext sslContext, io.netty.handler.ssl.ClientAuth clientAuth,
-            dev.asyncrpc.CallObserver observer) {
+            boolean ownsExecutor, Transports transports, boolean ownsTransports, javax.net.ssl.SSLContext sslContext,
+            io.netty.handler.ssl.ClientAuth clientAuth, dev.asyncrpc.CallObserver observer) {
         this.observer = observer;
         this.sslContext = sslContext;
         this.clientAuth = clientAuth;
@@ -62,8 +67,14 @@ public final class ServerRuntime implements AutoCloseable {
         this.settings = settings;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        this.transports = new Transports("asyncrpc-server-io", ioThreads);
+        this.transports = transports;
+        this.ownsTransports = ownsTransports;
         this.dispatch = new WorkerDispatch(executor, Integer.MAX_VALUE);
+    }
+
+    /** The transport of the event loops (EPOLL or NIO). */
+    public dev.asyncrpc.Transport transport() {
+        return this.transports.transport();
     }
 
     /**
@@ -170,7 +181,9 @@ public final class ServerRuntime implements AutoCloseable {
             this.serverChannel = b.bind(address).syncUninterruptibly().channel();
         }
         catch (RuntimeException ex) {
-            this.transports.close();
+            if (this.ownsTransports) {
+                this.transports.close();
+            }
             throw new IllegalStateException("cannot listen on " + this.endpoint + ": " + ex.getMessage(), ex);
         }
     }
@@ -325,7 +338,9 @@ public final class ServerRuntime implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         this.connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        this.transports.close();
+        if (this.ownsTransports) {
+            this.transports.close();
+        }
         this.pipeRegistry.close("the server closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdownNow();
