@@ -48,6 +48,9 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
 
+    /** Bytes of the server's memory budget the arguments hold until they are decoded or discarded. */
+    int argumentCharge;
+
     /** The encoded reply frame, set once; the connection writes it on the loop. */
     ByteBuf response;
 
@@ -106,7 +109,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     @Override
     public void run() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in == null) {
             started(); // discarded: the connection closed before the call ran
             return;
@@ -300,6 +303,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
+    /** Take the arguments (once); their charge on the memory budget ends here, their buffer is the taker's. */
+    private ByteBuf takeArgs() {
+        ByteBuf in = ARGS.getAndSet(this, null);
+        if (in != null) {
+            this.connection.runtime().memory().release(this.argumentCharge);
+        }
+        return in;
+    }
+
     /** The worker executor refused this call, which never ran: it fails with {@code status} (loop or any thread). */
     @Override
     public void rejected(Status status, String message) {
@@ -309,7 +321,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     /** Release what the call still owns if it is never run (executor rejected it, connection closed). */
     void discard() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in != null) {
             in.release();
         }
