@@ -38,7 +38,8 @@ public @interface AsyncRemote {
 
     /**
      * Whether pipe pushes of this operation report send completion (Microsoft's
-     * {@code RPC_C_NOTIFY_ON_SEND_COMPLETE}).
+     * {@code RPC_C_NOTIFY_ON_SEND_COMPLETE}). Pipes always offer it, whatever this says: a pipe's
+     * {@code whenSent()} completes once everything pushed before has been handed to the transport.
      * @return whether to notify on send complete
      */
     boolean notifyOnSendComplete() default true;

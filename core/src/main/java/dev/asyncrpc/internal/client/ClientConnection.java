@@ -462,6 +462,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        this.pipes.readComplete(); // pipe consumers wake once per read batch
         if (!this.batch.isEmpty()) {
             List<Object> done = this.batch;
             this.batch = new ArrayList<>();
