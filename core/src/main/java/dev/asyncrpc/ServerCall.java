@@ -73,6 +73,15 @@ public interface ServerCall {
     Map<String, String> metadata();
 
     /**
+     * The certificate chain the caller presented in the TLS handshake (mutual TLS), the caller's
+     * own certificate first, already verified against the server's trust material.
+     * @return the chain; empty over plaintext or when the client presented no certificate
+     */
+    default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return java.util.List.of();
+    }
+
+    /**
      * The call being dispatched on this thread.
      * @return the call, or {@code null} outside an implementation's dispatch
      */

@@ -365,6 +365,11 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         return this.metadata;
     }
 
+    @Override
+    public List<java.security.cert.X509Certificate> peerCertificates() {
+        return this.connection.peerCertificates();
+    }
+
     // ---- AsyncReply ----
 
     @Override

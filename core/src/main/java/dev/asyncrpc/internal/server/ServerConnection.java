@@ -82,6 +82,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ctx.fireChannelActive();
     }
 
+    /** The client's TLS certificate chain, read once (any thread, after the handshake). */
+    private volatile List<java.security.cert.X509Certificate> peerCertificates;
+
+    /** The client's certificate chain for {@code ServerCall.peerCertificates()}; empty without mutual TLS. */
+    List<java.security.cert.X509Certificate> peerCertificates() {
+        List<java.security.cert.X509Certificate> chain = this.peerCertificates;
+        if (chain == null) {
+            chain = TlsPeer.certificates(this.ctx.channel());
+            this.peerCertificates = chain;
+        }
+        return chain;
+    }
+
     /** The client's address for {@code ServerCall.peer()}. */
     String peer() {
         java.net.SocketAddress a = this.ctx.channel().remoteAddress();
