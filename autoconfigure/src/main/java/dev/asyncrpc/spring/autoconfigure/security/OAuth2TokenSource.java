@@ -64,6 +64,8 @@ final class OAuth2TokenSource implements Supplier<String>, AutoCloseable {
 
     private int failures;
 
+    private final java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+
     private boolean closed;
 
     OAuth2TokenSource(OAuth2AuthorizedClientManager manager, String registrationId, Duration fetchTimeout, Clock clock) {
@@ -165,6 +167,7 @@ final class OAuth2TokenSource implements Supplier<String>, AutoCloseable {
             return;
         }
         this.current = token;
+        this.fetched.incrementAndGet();
         synchronized (this) {
             this.failures = 0;
             this.fetching = null;
@@ -220,6 +223,14 @@ final class OAuth2TokenSource implements Supplier<String>, AutoCloseable {
         this.thread.schedule(() -> {
             fetch();
         }, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How many tokens were fetched so far.
+     * @return the count
+     */
+    int fetched() {
+        return this.fetched.get();
     }
 
     @Override
