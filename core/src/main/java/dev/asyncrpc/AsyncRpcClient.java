@@ -179,6 +179,33 @@ public final class AsyncRpcClient implements AutoCloseable {
         private javax.net.ssl.SSLContext sslContext;
         private CallObserver observer = CallObserver.NONE;
         private boolean directCompletion;
+        private final java.util.List<java.util.Map.Entry<String, ClientInterceptor>> interceptors = new java.util.ArrayList<>();
+
+        /**
+         * Intercept the calls to every service; interceptors run in the order they were added
+         * (global and per-service ones alike).
+         * @param interceptor the interceptor
+         * @return this builder
+         */
+        public Builder interceptor(ClientInterceptor interceptor) {
+            this.interceptors.add(new java.util.AbstractMap.SimpleImmutableEntry<>(null, Objects.requireNonNull(interceptor, "interceptor")));
+            return this;
+        }
+
+        /**
+         * Intercept the calls to one service; interceptors run in the order they were added
+         * (global and per-service ones alike).
+         * @param service the service name ({@code @RemoteService} value)
+         * @param interceptor the interceptor
+         * @return this builder
+         */
+        public Builder interceptor(String service, ClientInterceptor interceptor) {
+            if (service == null || service.isBlank()) {
+                throw new IllegalArgumentException("interceptor service: '" + service + "' (expected: a service name)");
+            }
+            this.interceptors.add(new java.util.AbstractMap.SimpleImmutableEntry<>(service, Objects.requireNonNull(interceptor, "interceptor")));
+            return this;
+        }
 
         /**
          * Decode replies and complete calls on the Netty event loop that read them, instead of on
@@ -403,8 +430,9 @@ public final class AsyncRpcClient implements AutoCloseable {
             ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs(), this.sslContext, this.observer);
+                    exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
             runtime.directCompletion(this.directCompletion);
+            runtime.interceptors(new dev.asyncrpc.internal.client.ClientInterceptors(java.util.List.copyOf(this.interceptors)));
             return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
         }
     }

@@ -181,6 +181,45 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private final List<java.util.Map.Entry<String, ServerInterceptor>> interceptors = new ArrayList<>();
+        private final List<ServerExceptionMapper> exceptionMappers = new ArrayList<>();
+
+        /**
+         * Intercept the calls of every service; interceptors run in the order they were added
+         * (global and per-service ones alike).
+         * @param interceptor the interceptor
+         * @return this builder
+         */
+        public Builder interceptor(ServerInterceptor interceptor) {
+            this.interceptors.add(new java.util.AbstractMap.SimpleImmutableEntry<>(null, Objects.requireNonNull(interceptor, "interceptor")));
+            return this;
+        }
+
+        /**
+         * Intercept the calls of one service; interceptors run in the order they were added
+         * (global and per-service ones alike).
+         * @param service the service name, one this server serves
+         * @param interceptor the interceptor
+         * @return this builder
+         */
+        public Builder interceptor(String service, ServerInterceptor interceptor) {
+            if (service == null || service.isBlank()) {
+                throw new IllegalArgumentException("interceptor service: '" + service + "' (expected: a service name)");
+            }
+            this.interceptors.add(new java.util.AbstractMap.SimpleImmutableEntry<>(service, Objects.requireNonNull(interceptor, "interceptor")));
+            return this;
+        }
+
+        /**
+         * Map implementations' exceptions to statuses; mappers are asked in the order they were
+         * added, before the default mapping ({@link ServerExceptionMapper}).
+         * @param mapper the mapper
+         * @return this builder
+         */
+        public Builder exceptionMapper(ServerExceptionMapper mapper) {
+            this.exceptionMappers.add(Objects.requireNonNull(mapper, "mapper"));
+            return this;
+        }
 
         /**
          * Run asynchronous implementations (those returning a future or taking an
@@ -349,7 +388,7 @@ public final class AsyncRpcServer implements AutoCloseable {
             if (this.services.isEmpty()) {
                 throw new IllegalArgumentException("services: none (expected: at least one implementation of a @RemoteService interface)");
             }
-            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs());
+            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs(this.settings.maxFrameSize()));
             Endpoint endpoint = (this.address != null) ? Endpoint.parse(this.address)
                     : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
             boolean owns = this.executor == null;
@@ -361,7 +400,15 @@ public final class AsyncRpcServer implements AutoCloseable {
             };
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
             runtime.directDispatch(this.directDispatch);
-            return new AsyncRpcServer(runtime, registry.services().stream().map(s -> s.name()).distinct().toList(), registry.operations(),
+            List<String> names = registry.services().stream().map(s -> s.name()).distinct().toList();
+            for (java.util.Map.Entry<String, ServerInterceptor> e : this.interceptors) {
+                if (e.getKey() != null && !names.contains(e.getKey())) {
+                    throw new IllegalArgumentException("interceptor service: '" + e.getKey() + "' (expected: one of the services served " + names + ")");
+                }
+            }
+            runtime.interceptors(new dev.asyncrpc.internal.server.ServerInterceptors(List.copyOf(this.interceptors)));
+            runtime.exceptionMapping(new dev.asyncrpc.internal.server.ExceptionMapping(List.copyOf(this.exceptionMappers)));
+            return new AsyncRpcServer(runtime, names, registry.operations(),
                     registry.pipeDirections());
         }
     }

@@ -91,8 +91,9 @@ public interface InPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterab
     CompletionStage<Void> close();
 
     /**
-     * Fail the pipe (sending end): elements not yet sent are dropped and the receiver's next
-     * {@code pull} throws a {@link RemoteCallException} with the status of {@code cause} (if it is a
+     * Fail the pipe (sending end): elements whose push stage has not completed are dropped (their
+     * stages fail), and the receiver, once it has pulled the elements sent before, gets a
+     * {@link RemoteCallException} with the status of {@code cause} (if it is a
      * {@link RemoteCallException}) or {@link Status#APPLICATION_ERROR} and its message. Does nothing
      * if the pipe already ended.
      * @param cause why
@@ -107,14 +108,15 @@ public interface InPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterab
      * @param max the most elements to take, at least 1
      * @return the elements, in order
      * @throws RemoteCallException if the pipe failed (aborted by the sender, connection lost, call
-     *         ended)
+     *         ended) and every element that arrived before the failure has been pulled
      * @throws IllegalStateException on the sending end
      */
     List<T> pull(int max);
 
     /**
      * Run {@code callback} once, on the client's or server's executor, when elements or the end are
-     * there to pull (at once if they are already); register again to hear about the next ones
+     * there to pull (if they already are, the callback is handed to the executor at once; it never
+     * runs on the calling thread); register again to hear about the next ones
      * (Microsoft RPC's {@code RpcReceiveComplete}).
      * @param callback the callback
      * @throws IllegalStateException on the sending end

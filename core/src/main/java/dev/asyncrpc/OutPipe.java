@@ -72,8 +72,9 @@ public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Itera
     CompletionStage<Void> close();
 
     /**
-     * Fail the pipe (sending end): elements not yet sent are dropped and the caller's next
-     * {@code pull} throws a {@link RemoteCallException}. Does nothing if the pipe already ended.
+     * Fail the pipe (sending end): elements whose push stage has not completed are dropped (their
+     * stages fail), and the caller, once it has pulled the elements sent before, gets a
+     * {@link RemoteCallException}. Does nothing if the pipe already ended.
      * @param cause why
      * @throws IllegalStateException on the receiving end
      */
@@ -85,14 +86,16 @@ public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Itera
      * apart.
      * @param max the most elements to take, at least 1
      * @return the elements, in order
-     * @throws RemoteCallException if the pipe failed (aborted, connection lost, call ended)
+     * @throws RemoteCallException if the pipe failed (aborted, connection lost, call ended) and
+     *         every element that arrived before the failure has been pulled
      * @throws IllegalStateException on the sending end
      */
     List<T> pull(int max);
 
     /**
      * Run {@code callback} once, on the client's or server's executor, when elements or the end are
-     * there to pull (at once if they are already); register again for the next ones.
+     * there to pull (if they already are, the callback is handed to the executor at once; it never
+     * runs on the calling thread); register again for the next ones.
      * @param callback the callback
      * @throws IllegalStateException on the sending end
      */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The implementer's view of one call in progress: Microsoft RPC's server-side async handle for
@@ -79,6 +80,37 @@ public interface ServerCall {
      */
     default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
         return java.util.List.of();
+    }
+
+    /**
+     * Who the caller is: what a {@link ServerInterceptor} set (for example from a validated bearer
+     * token), else the subject of the caller's TLS client certificate (mutual TLS, an
+     * {@link javax.security.auth.x500.X500Principal}), else empty.
+     * @return the caller, empty for an anonymous caller
+     */
+    default Optional<java.security.Principal> principal() {
+        return Optional.empty();
+    }
+
+    /**
+     * {@code task} made to run with this call's {@link CallContext}s current (those interceptors
+     * attached), on whatever thread runs it: for an asynchronous implementation that continues
+     * its work elsewhere.
+     * @param task the task
+     * @return the wrapped task ({@code task} itself when there is no context)
+     */
+    default Runnable wrap(Runnable task) {
+        return task;
+    }
+
+    /**
+     * An executor that runs each task on {@code executor} with this call's {@link CallContext}s
+     * current, for example {@code CompletableFuture.supplyAsync(work, call.wrap(pool))}.
+     * @param executor where the tasks run
+     * @return the wrapping executor
+     */
+    default Executor wrap(Executor executor) {
+        return task -> executor.execute(wrap(task));
     }
 
     /**

@@ -44,7 +44,13 @@ public enum Status {
     PIPE_ERROR(12, "RPC_X_PIPE_DISCIPLINE_ERROR (1917)", false),
 
     /** The call never left the caller or was refused before dispatch (safe to retry). */
-    NOT_DISPATCHED(13, "RPC_S_CALL_FAILED_DNE (1727)", true);
+    NOT_DISPATCHED(13, "RPC_S_CALL_FAILED_DNE (1727)", true),
+
+    /**
+     * What the call asked for does not exist (the implementation ran and looked): typically an
+     * exception mapper's answer to {@link java.util.NoSuchElementException}.
+     */
+    NOT_FOUND(14, "ERROR_NOT_FOUND (1168) returned by the manager routine", false);
 
     private static final Status[] BY_CODE = new Status[16];
 

@@ -145,6 +145,12 @@ class PipeErrorTests {
         RemoteCallException callerSide = failureOf(caller.forgetToClose(numbers));
         assertThat(callerSide.status()).isEqualTo(Status.PIPE_ERROR);
         assertThat(callerSide.description()).contains("completed without closing OutPipe #0");
+        // the elements pushed before the failure come first, then the failure
+        List<Integer> before = new ArrayList<>();
+        while (before.size() < 3) {
+            before.addAll(numbers.pull(10));
+        }
+        assertThat(before).containsExactly(1, 2, 3);
         assertThatThrownBy(() -> numbers.pull(10)).isInstanceOfSatisfying(RemoteCallException.class,
                 ex -> assertThat(ex.status()).isEqualTo(Status.PIPE_ERROR));
         CompletableFuture<Void> late = endpoint.forgotten.get().push(4).toCompletableFuture();

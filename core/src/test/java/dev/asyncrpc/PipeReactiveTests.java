@@ -172,9 +172,8 @@ class PipeReactiveTests {
             done.countDown();
         }, done::countDown);
         assertThat(awaitQuietly(done)).isTrue();
-        // Known defect: an abort that arrives while elements are still buffered drops them, so the
-        // subscriber may see fewer than the 50 sent before the failure (issue 3 note); never more.
-        assertThat(before.get()).isBetween(0, 50);
+        // the failure reaches the subscriber after every element the source emitted before it
+        assertThat(before.get()).isEqualTo(50);
         assertThat(failure.get()).isInstanceOfSatisfying(RemoteCallException.class, ex -> {
             assertThat(ex.status()).isEqualTo(Status.APPLICATION_ERROR);
             assertThat(ex.description()).isEqualTo("failed at 50");

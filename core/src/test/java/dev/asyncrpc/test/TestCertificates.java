@@ -41,18 +41,6 @@ public final class TestCertificates {
         return c;
     }
 
-    /**
-     * Make one more client certificate signed by the test CA (so trusted like {@code client}), with
-     * its own subject.
-     * @param name the key store name ({@link #keyStore(String)})
-     * @param dname the subject, such as {@code CN=other client}
-     * @return this
-     */
-    public TestCertificates signedClient(String name, String dname) throws IOException, InterruptedException {
-        signed(name, dname, null);
-        return this;
-    }
-
     /** The certificate of {@code name}'s key (such as {@code client}, {@code server}, {@code rogue}). */
     public java.security.cert.X509Certificate certificate(String name) throws Exception {
         return (java.security.cert.X509Certificate) load(keyStore(name)).getCertificate(name);

@@ -54,6 +54,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
     private final ClientRuntime runtime;
     private final Object observation;
 
+    /** Listeners of the client interceptors, or {@code null}; set before the call is sent. */
+    java.util.List<dev.asyncrpc.CallListener> listeners;
+
     CallFuture(ClientMethod method, ByteBuf request, ClientRuntime runtime, Object observation) {
         this.method = method;
         this.request = request;
@@ -90,7 +93,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
-        ended(null);
+        ended(null, null);
         return super.complete(value);
     }
 
@@ -99,14 +102,22 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
-        ended((ex instanceof RemoteCallException rce) ? rce.status() : Status.INTERNAL);
+        if (ex instanceof RemoteCallException rce) {
+            ended(rce.status(), rce.description());
+        }
+        else {
+            ended(Status.INTERNAL, String.valueOf(ex));
+        }
         return super.completeExceptionally(ex);
     }
 
     /** The call ended with {@code status} ({@code null}: a value). Runs once, before the future completes. */
-    private void ended(Status status) {
+    private void ended(Status status, String message) {
         if (this.runtime == null) {
             return;
+        }
+        if (this.listeners != null) {
+            ClientInterceptors.completed(this.listeners, status, message);
         }
         this.runtime.pending.decrementAndGet();
         dev.asyncrpc.CallObserver observer = this.runtime.observer;
@@ -162,7 +173,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
             if (!ENDED.compareAndSet(this, 0, 1)) {
                 return false;
             }
-            ended(Status.CANCELLED);
+            ended(Status.CANCELLED, "cancelled by the caller");
             super.cancel(false);
         }
         CallFuture<?> a = this.attempt;

@@ -53,37 +53,56 @@ public final class ClientProxy implements InvocationHandler {
         }
         Object[] values = (args != null) ? args : new Object[0];
         dev.asyncrpc.CallObserver observer = this.runtime.observer;
-        ByteBuf request;
+        dev.asyncrpc.ClientInterceptor[] chain = this.runtime.interceptors.forService(this.model.name());
+        java.util.List<dev.asyncrpc.CallListener> listeners = null;
+        RemoteCallException refused = null;
+        ByteBuf request = null;
         Object observation = null;
-        if (observer == dev.asyncrpc.CallObserver.NONE) {
+        if (observer == dev.asyncrpc.CallObserver.NONE && chain.length == 0) {
             request = m.encodeCall(this.runtime.alloc, values);
         }
         else {
             Map<String, String> metadata = new java.util.LinkedHashMap<>(m.metadata());
+            if (chain.length > 0) {
+                listeners = new java.util.ArrayList<>(2);
+                refused = ClientInterceptors.run(chain, new ClientInterceptors.InterceptedCall(this.model.name(), m.model.name(),
+                        m.model.returnKind().isAsync(), this.binding.address(), metadata), listeners);
+            }
             try {
                 observation = observer.onStart(m.info, metadata);
             }
             catch (RuntimeException ex) {
                 System.getLogger(ClientProxy.class.getName()).log(System.Logger.Level.WARNING, "CallObserver.onStart failed", ex);
             }
-            try {
-                request = m.encodeCall(this.runtime.alloc, values, metadata);
-            }
-            catch (RemoteCallException ex) {
-                observer.onEnd(m.info, observation, ex.status());
-                throw ex;
+            if (refused == null) {
+                try {
+                    request = m.encodeCall(this.runtime.alloc, values, metadata);
+                }
+                catch (RemoteCallException ex) {
+                    observer.onEnd(m.info, observation, ex.status());
+                    if (listeners != null) {
+                        ClientInterceptors.completed(listeners, ex.status(), ex.description());
+                    }
+                    throw ex;
+                }
             }
         }
         CallFuture<Object> call = new CallFuture<>(m, request, this.runtime, observation);
+        call.listeners = listeners;
         if (m.pipes != null) {
             bindPipes(m, call, values);
         }
-        try {
-            this.binding.send(call);
+        if (refused != null) {
+            call.completeExceptionally(refused); // never sent: accounted, observed, the pipes fail; a plain call throws below
         }
-        catch (RemoteCallException ex) {
-            call.completeExceptionally(ex); // accounted and observed; the issuing call still throws
-            throw ex;
+        else {
+            try {
+                this.binding.send(call);
+            }
+            catch (RemoteCallException ex) {
+                call.completeExceptionally(ex); // accounted and observed; the issuing call still throws
+                throw ex;
+            }
         }
         return switch (m.model.returnKind()) {
             case ASYNC_CALL -> new DefaultAsyncCall<>(call);

@@ -29,6 +29,8 @@ public final class ClientRuntime implements AutoCloseable {
 
     /** Whether replies complete their futures on the event loop (opt-in; set before the first call). */
     boolean directCompletion;
+    /** The interceptors calls pass before they are sent (set before the first call). */
+    ClientInterceptors interceptors = ClientInterceptors.NONE;
     final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
@@ -60,6 +62,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** The open pipes of this client's calls. */
     public PipeRegistry pipes() {
         return this.pipeRegistry;
+    }
+
+    /** The interceptors calls pass before they are sent (set before the first call). */
+    public void interceptors(ClientInterceptors interceptors) {
+        this.interceptors = java.util.Objects.requireNonNull(interceptors, "interceptors");
     }
 
     /** Complete calls on the event loop that read their replies (set before the first call). */
@@ -171,6 +178,7 @@ public final class ClientRuntime implements AutoCloseable {
             c.close("client closed");
         }
         this.transports.close();
+        this.pipeRegistry.close("the client closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdown();
             try {

@@ -8,10 +8,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.dataformat.cbor.CBORFactory;
 import tools.jackson.dataformat.cbor.CBORMapper;
 
 /**
@@ -47,10 +49,36 @@ public final class Codecs {
         }
     };
 
+    /** The default {@code maxValueSize}: the default largest frame, 16 MiB. */
+    public static final int DEFAULT_MAX_VALUE_SIZE = 16 * 1024 * 1024;
+
+    /** The longest number Jackson reads (digits of a textual number, bytes of a bignum). */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
     private final ObjectMapper mapper;
 
+    /** Codecs for values of at most {@value #DEFAULT_MAX_VALUE_SIZE} bytes. */
     public Codecs() {
-        this(CBORMapper.builder().build());
+        this(DEFAULT_MAX_VALUE_SIZE);
+    }
+
+    /**
+     * Codecs whose decoders refuse what could not have arrived in one frame: a value above
+     * {@code maxValueSize} bytes, or a string above {@code maxValueSize} characters. Arrays and maps
+     * nest at most {@value CborGuard#MAX_DEPTH} deep, a data item carries at most
+     * {@value CborGuard#MAX_TAGS} tags, a number has at most {@value #MAX_NUMBER_LENGTH} digits (or
+     * bytes of a bignum) and a decimal's exponent lies within &plusmn;{@value CborGuard#MAX_DECIMAL_EXPONENT}.
+     * @param maxValueSize the largest frame this side accepts, in bytes
+     */
+    public Codecs(int maxValueSize) {
+        this(CBORMapper.builder(CBORFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(CborGuard.MAX_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .maxStringLength(maxValueSize)
+                        .maxDocumentLength(maxValueSize)
+                        .build())
+                .build()).build());
     }
 
     public Codecs(ObjectMapper mapper) {
@@ -87,6 +115,14 @@ public final class Codecs {
 
         @Override
         public Object decode(ByteBuf in) {
+            try {
+                // one view of the bytes, not a buffer call per byte (which a leak-aware buffer would record)
+                CborGuard.check(in.hasArray() ? ByteBuffer.wrap(in.array(), in.arrayOffset() + in.readerIndex(), in.readableBytes())
+                        : in.nioBuffer(in.readerIndex(), in.readableBytes()));
+            }
+            catch (CodecException ex) {
+                throw new CodecException("cannot decode " + this.type + ": " + ex.getMessage(), null);
+            }
             try {
                 if (in.hasArray()) {
                     return this.reader.readValue(in.array(), in.arrayOffset() + in.readerIndex(), in.readableBytes());

@@ -181,7 +181,8 @@ public final class CallPipes {
                 end.sender().fail(ex);
             }
             else {
-                end.receiver().fail(ex);
+                end.receiver().fail(ex); // after the elements that arrived before
+                end.receiver().callEnded(ex);
             }
         }
     }

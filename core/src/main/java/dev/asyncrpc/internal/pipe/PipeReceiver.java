@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.asyncrpc.PipeInfo;
@@ -18,53 +16,44 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.codec.ValueCodec;
-import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.PipeFrames;
+import dev.asyncrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 
 /**
- * The receiving side of one pipe end.
+ * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
+ * the window ({@link InboundFlowController}), element decoding ({@link ChunkDecoder}), the
+ * waiters, and the Reactive Streams bridge ({@link PipeSubscription}).
  *
  * <p>The event loop appends each PIPE_DATA payload (a retained slice of the read buffer, no copy)
- * after checking it against the credit this side granted; a frame beyond the credit is a protocol
- * error. The application decodes elements from the head payload when it pulls (outside the lock
- * the loop takes), and each fully consumed payload is released and counted; once half the window
- * has been consumed the credit is granted back in one CREDIT frame. So the memory a pipe holds is
- * bounded by its window, whatever the size of the transfer.
+ * after checking it against the window; a frame beyond it is a protocol error. The application
+ * decodes elements from the head payload when it pulls (outside the lock the loop takes); each
+ * fully consumed payload is released, and once half the window has been consumed the credit is
+ * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window.
+ *
+ * <p><b>Ordered end.</b> An end or a failure (the sender's abort, the call's failure, a lost
+ * connection) reaches the reader only after every element that arrived before it: the state moves
+ * to {@link InboundState#CLOSED} or {@link InboundState#FAILED} and the buffered payloads stay
+ * until pulled. If the call ends while elements are still unread, an {@link UnreadPipe} watches
+ * them: they are released when the pipe end is dropped (garbage collected) or when the runtime
+ * closes. Only a cancelled subscriber, an element that cannot be decoded, or such a release
+ * discards data ({@link InboundState#DISCARDED}).
  *
  * <p>Waiters are woken without running user code on the loop: blocked iterators through the
- * monitor, {@code onAvailable} callbacks and Flow subscribers on their executor.
+ * monitor, {@code onAvailable} callbacks and subscribers on their executor.
  *
- * <p>ByteBuf ownership: queued payloads are owned by this receiver and released once consumed, or
- * when the pipe fails or is abandoned.
+ * <p>ByteBuf ownership: payloads passed to {@link #onData} are owned by this receiver (its
+ * {@link InboundChunks}) until consumed or released.
  *
  * @param <T> the element type
  */
 final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
 
-    private static final int NONE = 0;
-    private static final int CLOSED = 1;
-    private static final int FAILED = 2;
-
-    /** One received PIPE_DATA payload, positioned at its next element. */
-    private static final class Chunk {
-        final ByteBuf payload;
-        final int size;
-        int remaining;
-        /** For values: a heap copy of the elements, decoded from (consumer only). */
-        ByteBuf heap;
-
-        Chunk(ByteBuf payload, int count, int size) {
-            this.payload = payload;
-            this.remaining = count;
-            this.size = size;
-        }
-    }
-
     private final PipeEnd<T> pipe;
     private final ReentrantLock consumer = new ReentrantLock();
+    /** The held payloads; its monitor guards the fields below and is what iterators wait on. */
+    private final InboundChunks chunks = new InboundChunks();
 
     private volatile ValueCodec codec;
     private volatile boolean raw;
@@ -73,25 +62,25 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private volatile PipeRegistry registry;
     private volatile Runnable onAbandon;
 
-    // ---- guarded by this ----
+    // ---- guarded by chunks ----
     private PipeTable table;
     private int callId;
-    private int window;
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    private long bufferedBytes;
-    private long allowance;
-    private long consumedSinceGrant;
+    private InboundFlowController flow;
     private long pendingGrant;
     private boolean grantScheduled;
-    private int end = NONE;
+    private InboundState state = InboundState.OPEN;
     private RemoteCallException failure;
+    private boolean endReceived;
     private boolean endObserved;
-    private boolean consuming;
     private boolean abandoned;
+    /** Whether this end is in the registry itself. */
+    private boolean registered;
+    /** What stands for this end in the registry once its call ended with elements unread, or {@code null}. */
+    private UnreadPipe unread;
     private int waiters;
     private Runnable available;
     private Executor availableExecutor;
-    private Subscription subscription;
+    private PipeSubscription<T> subscription;
     private long elementsReceived;
     private long bytesReceived;
 
@@ -103,6 +92,11 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         return this.identity;
     }
 
+    /** Where callbacks and subscriber signals run ({@code null} before the end is bound: the signalling thread). */
+    Executor executor() {
+        return this.executor;
+    }
+
     /**
      * Bind to one call.
      * @param onAbandon what cancelling a subscription does besides dropping data (the caller's out-pipe
@@ -110,7 +104,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
      * @throws IllegalStateException if the end was bound before
      */
     void bind(PipeIdentity identity, ValueCodec codec, boolean raw, Executor executor, Runnable onAbandon, PipeRegistry registry) {
-        synchronized (this) {
+        synchronized (this.chunks) {
             if (this.identity != null) {
                 throw new IllegalStateException("this " + this.pipe.kind() + " was already passed to a call (" + this.identity.operation()
                         + "): make a new pipe for each call");
@@ -126,18 +120,18 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
 
     /** Attach to the connection (loop): this side's window is the sender's initial credit. */
     void attach(PipeTable table, int callId, int window) {
-        synchronized (this) {
-            if (this.end == FAILED) {
+        synchronized (this.chunks) {
+            if (this.state != InboundState.OPEN) {
                 return;
             }
             this.table = table;
             this.callId = callId;
-            this.window = window;
-            this.allowance = window;
-        }
-        PipeRegistry r = this.registry;
-        if (r != null) {
-            r.add(this);
+            this.flow = new InboundFlowController(window);
+            PipeRegistry r = this.registry;
+            if (r != null) {
+                this.registered = true;
+                r.add(this);
+            }
         }
     }
 
@@ -150,27 +144,25 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
      */
     void onData(ByteBuf payload, int count, int size) {
         Runnable wake;
-        synchronized (this) {
-            if (this.end == CLOSED) {
+        synchronized (this.chunks) {
+            if (this.endReceived) {
                 payload.release();
                 throw new ProtocolException("PIPE_DATA after PIPE_END on pipe " + this.identity.index() + " of call " + this.callId
                         + " (" + this.identity.operation() + ")");
             }
-            if (size > this.allowance) {
+            if (!this.flow.receive(size)) {
                 payload.release();
                 throw new ProtocolException("pipe " + this.identity.index() + " of call " + this.callId + " (" + this.identity.operation()
-                        + ") overran its credit: " + size + " bytes sent with " + this.allowance + " bytes of credit left (window "
-                        + this.window + ")");
+                        + ") overran its credit: " + size + " bytes sent with " + this.flow.allowance() + " bytes of credit left (window "
+                        + this.flow.window() + ")");
             }
-            this.allowance -= size;
             this.bytesReceived += size;
             this.elementsReceived += count;
-            if (this.end == FAILED || this.abandoned) {
-                payload.release();
+            if (this.state != InboundState.OPEN) {
+                payload.release(); // after a failure nothing more is delivered
                 return;
             }
-            this.chunks.add(new Chunk(payload, count, size));
-            this.bufferedBytes += size;
+            this.chunks.add(payload, count, size);
             wake = wakeLocked();
         }
         if (wake != null) {
@@ -179,48 +171,47 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     }
 
     /**
-     * A PIPE_END (loop): closed, or aborted with {@code failure}.
+     * A PIPE_END (loop): closed, or aborted with {@code aborted}; either reaches the reader after
+     * the elements already buffered.
      * @throws ProtocolException on a second end
      */
     void onEnd(RemoteCallException aborted) {
         Runnable wake;
-        synchronized (this) {
-            if (this.end == CLOSED) {
+        synchronized (this.chunks) {
+            if (this.endReceived) {
                 throw new ProtocolException("second PIPE_END on pipe " + this.identity.index() + " of call " + this.callId);
             }
-            if (this.end == FAILED) {
+            this.endReceived = true;
+            if (this.flow != null) {
+                this.flow.stop();
+            }
+            if (this.state != InboundState.OPEN) {
                 return;
             }
             if (aborted != null) {
-                failLocked(aborted);
+                this.state = InboundState.FAILED;
+                this.failure = aborted;
             }
             else {
-                this.end = CLOSED;
-                if (this.chunks.isEmpty() && this.subscription == null && this.waiters == 0 && this.available == null) {
-                    // nothing to wake; the end is observed by the next pull
-                    return;
-                }
+                this.state = InboundState.CLOSED;
             }
             wake = wakeLocked();
         }
         if (wake != null) {
             wake.run();
         }
-        if (aborted != null) {
-            unregister();
-        }
     }
 
     /** Wake whoever waits for data; returns what must run outside the monitor (locked). */
     private Runnable wakeLocked() {
         if (this.waiters > 0) {
-            notifyAll();
+            this.chunks.notifyAll();
         }
         Runnable cb = this.available;
         Executor cbExecutor = this.availableExecutor;
         this.available = null;
         this.availableExecutor = null;
-        Subscription sub = this.subscription;
+        PipeSubscription<T> sub = this.subscription;
         if (cb == null && sub == null) {
             return null;
         }
@@ -256,23 +247,20 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             if (have >= max) {
                 break;
             }
-            Chunk c;
-            synchronized (this) {
-                if (this.end == FAILED) {
-                    if (have == 0) {
+            InboundChunks.Chunk c;
+            synchronized (this.chunks) {
+                noticeReleaseLocked();
+                c = this.chunks.take();
+                if (c == null) {
+                    if (this.state == InboundState.CLOSED) {
+                        observeEndLocked();
+                    }
+                    else if (this.state != InboundState.OPEN && have == 0) {
                         observeEndLocked();
                         throw copy(this.failure);
                     }
                     break;
                 }
-                c = this.chunks.peek();
-                if (c == null) {
-                    if (this.end == CLOSED) {
-                        observeEndLocked();
-                    }
-                    break;
-                }
-                this.consuming = true;
             }
             RemoteCallException error = null;
             int n = Math.min(max - have, c.remaining);
@@ -280,68 +268,39 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
                 out = new ArrayList<>(Math.min(max, Math.max(n, 16)));
             }
             try {
-                ValueCodec vc = this.codec;
-                ByteBuf src = c.payload;
-                if (!this.raw) {
-                    // values decode fastest from an array; copy the frame's elements once
-                    if (c.heap == null) {
-                        byte[] copy = new byte[c.payload.readableBytes()];
-                        c.payload.getBytes(c.payload.readerIndex(), copy);
-                        c.heap = Unpooled.wrappedBuffer(copy);
-                    }
-                    src = c.heap;
-                }
-                for (int k = 0; k < n; k++) {
-                    int length = src.readInt();
-                    ByteBuf element = src.readSlice(length);
-                    @SuppressWarnings("unchecked")
-                    T value = (T) vc.decode(element);
-                    c.remaining--;
-                    out.add(value);
-                }
+                ChunkDecoder.decode(c, n, this.codec, this.raw, out);
             }
             catch (CodecException | IndexOutOfBoundsException ex) {
                 error = new RemoteCallException(Status.INVALID_ARGUMENT, "cannot decode an element of " + this.pipe.describe() + ": "
                         + ex.getMessage(), Map.of(), ex);
             }
             boolean grant = false;
-            synchronized (this) {
-                this.consuming = false;
-                if (this.end == FAILED) {
-                    // failed while we decoded: fail() left the head for us to release
-                    if (this.chunks.peek() == c) {
-                        this.chunks.poll();
-                        c.payload.release();
-                    }
+            synchronized (this.chunks) {
+                int consumed = this.chunks.done(c, error != null);
+                if (consumed > 0 && error == null) {
+                    grant = grantLocked(this.flow.consumed(consumed));
                 }
-                else if (c.remaining == 0 || error != null) {
-                    this.chunks.poll();
-                    c.payload.release();
-                    this.bufferedBytes -= c.size;
-                    this.consumedSinceGrant += c.size;
-                    grant = grantLocked();
+                if (this.unread != null && this.chunks.isEmpty()) {
+                    unregisterLocked(); // everything left after the call has been pulled
                 }
             }
             if (grant) {
                 this.table.schedule(this);
             }
             if (error != null) {
-                fail(error);
+                discard(error);
                 throw error;
             }
         }
         return (out != null) ? out : List.of();
     }
 
-    /** Decide to grant the consumed bytes back once half the window is consumed (locked). */
-    private boolean grantLocked() {
-        if (this.table == null || this.end != NONE || this.abandoned || this.consumedSinceGrant < this.window / 2) {
+    /** Add {@code bytes} to the pending grant; whether a write must be scheduled (locked). */
+    private boolean grantLocked(long bytes) {
+        if (bytes <= 0 || this.table == null) {
             return false;
         }
-        long g = this.consumedSinceGrant;
-        this.consumedSinceGrant = 0;
-        this.allowance += g;
-        this.pendingGrant += g;
+        this.pendingGrant += bytes;
         if (this.grantScheduled) {
             return false;
         }
@@ -353,90 +312,111 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     @Override
     public void run() {
         long g;
-        synchronized (this) {
+        synchronized (this.chunks) {
             g = this.pendingGrant;
             this.pendingGrant = 0;
             this.grantScheduled = false;
-            if (this.table == null || this.end != NONE || g <= 0) {
+            if (this.table == null || this.state != InboundState.OPEN || g <= 0) {
                 return;
             }
         }
         this.table.write(PipeFrames.credit(ByteBufAllocator.DEFAULT, this.callId, this.identity.index(), (int) g));
     }
 
+    /** The buffers were released from outside (dropped or runtime closed): the state follows (locked). */
+    private void noticeReleaseLocked() {
+        RemoteCallException why = this.chunks.released();
+        if (why != null && this.state != InboundState.DISCARDED) {
+            this.state = InboundState.DISCARDED;
+            this.failure = why;
+        }
+    }
+
     private void observeEndLocked() {
         if (!this.endObserved) {
             this.endObserved = true;
-            if (this.end == CLOSED) {
-                PipeRegistry r = this.registry;
-                if (r != null) {
-                    r.remove(this);
-                }
-            }
+            unregisterLocked();
         }
     }
 
-    synchronized boolean isClosed() {
-        if (this.end == FAILED || (this.end == CLOSED && this.chunks.isEmpty())) {
-            observeEndLocked();
-            return true;
+    /** Leave the registry, as this end or as its unread data (locked; idempotent). */
+    private void unregisterLocked() {
+        if (this.registered) {
+            this.registered = false;
+            this.registry.remove(this);
         }
-        return false;
+        UnreadPipe u = this.unread;
+        if (u != null) {
+            this.unread = null;
+            u.finished();
+        }
+    }
+
+    boolean isClosed() {
+        synchronized (this.chunks) {
+            noticeReleaseLocked();
+            if (this.state == InboundState.DISCARDED || (this.state != InboundState.OPEN && this.chunks.isEmpty())) {
+                observeEndLocked();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** What a subscriber ends with once {@link #isClosed()}: {@code null} for a normal end, else the failure. */
+    RemoteCallException endFailure() {
+        synchronized (this.chunks) {
+            return (this.state == InboundState.CLOSED) ? null : copy(this.failure);
+        }
     }
 
     /** Whether the implementer may complete: the end was pulled, or the pipe failed (not abandoned). */
-    synchronized boolean isDrained() {
-        return (this.endObserved && !this.abandoned) || (this.end == FAILED && !this.abandoned);
+    boolean isDrained() {
+        synchronized (this.chunks) {
+            return !this.abandoned && (this.endObserved || this.state == InboundState.FAILED || this.state == InboundState.DISCARDED);
+        }
     }
 
-    /** Whether the sender's end has arrived (or the pipe failed). */
-    synchronized boolean isFinished() {
-        return this.end != NONE;
+    String stateName() {
+        synchronized (this.chunks) {
+            if (this.abandoned) {
+                return "abandoned";
+            }
+            int frames = this.chunks.frames();
+            return (this.state == InboundState.OPEN || frames == 0) ? this.state.label()
+                    : this.state.label() + ", " + frames + " frames to pull";
+        }
     }
 
-    synchronized RemoteCallException failure() {
-        return this.failure;
-    }
-
-    synchronized String stateName() {
-        return switch (this.end) {
-            case NONE -> this.abandoned ? "abandoned" : "open";
-            case CLOSED -> this.chunks.isEmpty() ? "closed" : "closed, " + this.chunks.size() + " frames to pull";
-            default -> "failed";
-        };
-    }
-
+    /**
+     * Run {@code callback} on its executor once elements or the end are there; if they already are,
+     * it is handed to the executor now (never run on the calling thread).
+     */
     void onAvailable(Runnable callback, Executor callbackExecutor) {
         boolean now;
-        synchronized (this) {
-            now = !this.chunks.isEmpty() || this.end != NONE;
+        synchronized (this.chunks) {
+            now = !this.chunks.isEmpty() || this.state != InboundState.OPEN;
             if (!now) {
                 this.available = callback;
                 this.availableExecutor = callbackExecutor;
             }
         }
         if (now) {
-            Executor e = (callbackExecutor != null) ? callbackExecutor : this.executor;
-            if (e == null) {
-                callback.run();
-            }
-            else {
-                PipeTable.execute(e, callback);
-            }
+            PipeTable.execute((callbackExecutor != null) ? callbackExecutor : this.executor, callback);
         }
     }
 
     /** Wait until there is something to pull or the end (blocking; not on the event loop). */
     private void await() {
-        synchronized (this) {
+        synchronized (this.chunks) {
             if (this.table != null && this.table.inEventLoop()) {
                 throw new IllegalStateException("the blocking iterator of " + this.pipe.describe()
                         + " cannot wait on an event loop: use pull with onAvailable, or subscribe");
             }
-            while (this.chunks.isEmpty() && this.end == NONE) {
+            while (this.chunks.isEmpty() && this.state == InboundState.OPEN) {
                 this.waiters++;
                 try {
-                    wait();
+                    this.chunks.wait();
                 }
                 catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
@@ -482,65 +462,97 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     // ---- ending ----
 
     /**
-     * Fail the end (any thread): the call ended, was cancelled, the connection was lost, or an
-     * element could not be decoded. Buffered payloads are released. Does nothing once the pipe
-     * ended normally (its remaining elements stay pullable) or failed.
+     * Fail the end after its buffered elements (any thread): the call ended or was cancelled, or
+     * the connection was lost. The reader pulls what arrived before, then gets {@code ex}. Does
+     * nothing once the pipe has ended or failed.
      */
     void fail(RemoteCallException ex) {
         Runnable wake;
-        synchronized (this) {
-            if (this.end != NONE) {
+        synchronized (this.chunks) {
+            if (this.state != InboundState.OPEN) {
                 return;
             }
-            failLocked(ex);
+            this.state = InboundState.FAILED;
+            this.failure = ex;
+            if (this.flow != null) {
+                this.flow.stop();
+            }
             wake = wakeLocked();
         }
-        unregister();
         if (wake != null) {
             wake.run();
         }
     }
 
-    private void failLocked(RemoteCallException ex) {
-        this.end = FAILED;
-        this.failure = ex;
-        releaseBufferedLocked();
+    /**
+     * The call ended (any thread; after {@link #fail}) with {@code outcome} ({@code null} for
+     * success): the end leaves the registry. On the caller's end, unread elements stay pullable
+     * after the call's outcome: an {@link UnreadPipe} takes the end's place until they are pulled,
+     * the end is dropped or the runtime closes. On the implementer's end they are released now,
+     * since an implementer has no reason to pull once its call is over.
+     */
+    void callEnded(RemoteCallException outcome) {
+        synchronized (this.chunks) {
+            if (!this.registered) {
+                return;
+            }
+            if (this.chunks.isEmpty()) {
+                unregisterLocked();
+                return;
+            }
+            if (!this.pipe.isCallersEnd()) {
+                RemoteCallException why = (outcome != null) ? outcome
+                        : new RemoteCallException(Status.PIPE_ERROR, "the call of " + this.pipe.describe() + " is over");
+                this.chunks.release(why);
+                noticeReleaseLocked();
+                unregisterLocked();
+                return;
+            }
+            this.registered = false;
+            this.unread = UnreadPipe.watch(this.pipe, this.chunks, infoLocked(), this.registry, this);
+        }
     }
 
-    /** Release buffered payloads except the head while a consumer decodes from it (locked). */
-    private void releaseBufferedLocked() {
-        Chunk head = this.consuming ? this.chunks.poll() : null;
-        Chunk c;
-        while ((c = this.chunks.poll()) != null) {
-            c.payload.release();
+    /** Release the buffered elements now and fail with {@code ex} (an element could not be decoded). */
+    private void discard(RemoteCallException ex) {
+        Runnable wake;
+        synchronized (this.chunks) {
+            this.chunks.release(ex);
+            this.state = InboundState.DISCARDED;
+            this.failure = ex;
+            if (this.flow != null) {
+                this.flow.stop();
+            }
+            unregisterLocked();
+            wake = wakeLocked();
         }
-        if (head != null) {
-            this.chunks.add(head);
+        if (wake != null) {
+            wake.run();
         }
-        this.bufferedBytes = 0;
     }
 
     /** The application stopped consuming (a subscriber cancelled): drop data, grant no more. */
     void abandon() {
         Runnable hook;
-        synchronized (this) {
+        synchronized (this.chunks) {
             if (this.abandoned) {
                 return;
             }
             this.abandoned = true;
-            releaseBufferedLocked();
+            RemoteCallException why = new RemoteCallException(Status.CANCELLED, "the subscriber of " + this.pipe.describe() + " cancelled");
+            this.chunks.release(why);
+            if (this.state != InboundState.DISCARDED) {
+                this.state = InboundState.DISCARDED;
+                this.failure = why;
+            }
+            if (this.flow != null) {
+                this.flow.stop();
+            }
+            unregisterLocked();
             hook = this.onAbandon;
         }
-        unregister();
         if (hook != null) {
             hook.run();
-        }
-    }
-
-    private void unregister() {
-        PipeRegistry r = this.registry;
-        if (r != null) {
-            r.remove(this);
         }
     }
 
@@ -550,20 +562,26 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
 
     @Override
     public PipeInfo info() {
-        PipeIdentity id = this.identity;
-        synchronized (this) {
-            return new PipeInfo(id.operation(), this.callId, id.index(), this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT,
-                    false, this.elementsReceived, this.bytesReceived, this.window, Math.max(0, this.window - this.allowance),
-                    this.bufferedBytes, Duration.ZERO);
+        synchronized (this.chunks) {
+            return infoLocked();
         }
+    }
+
+    private PipeInfo infoLocked() {
+        PipeIdentity id = this.identity;
+        InboundChunks c = this.chunks;
+        int window = (this.flow != null) ? this.flow.window() : 0;
+        long unacknowledged = (this.flow != null) ? this.flow.unacknowledged() : 0;
+        return new PipeInfo(id.operation(), this.callId, id.index(), this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT,
+                false, this.elementsReceived, this.bytesReceived, window, unacknowledged, c.bytes(), Duration.ZERO);
     }
 
     // ---- Flow.Publisher ----
 
     void subscribe(Flow.Subscriber<? super T> subscriber) {
-        Subscription s = new Subscription(subscriber);
+        PipeSubscription<T> s = new PipeSubscription<>(this, subscriber);
         boolean ok;
-        synchronized (this) {
+        synchronized (this.chunks) {
             ok = this.subscription == null;
             if (ok) {
                 this.subscription = s;
@@ -584,111 +602,5 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
         subscriber.onSubscribe(s);
         s.signal();
-    }
-
-    /** Delivers elements to one subscriber within its demand, serialised by a work-in-progress count. */
-    private final class Subscription implements Flow.Subscription, Runnable {
-
-        private final Flow.Subscriber<? super T> subscriber;
-        private final AtomicLong demand = new AtomicLong();
-        private final AtomicInteger wip = new AtomicInteger();
-        private volatile boolean cancelled;
-        private boolean done;
-
-        Subscription(Flow.Subscriber<? super T> subscriber) {
-            this.subscriber = subscriber;
-        }
-
-        @Override
-        public void request(long n) {
-            if (n <= 0) {
-                cancel();
-                this.subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0, Reactive Streams rule 3.9)"));
-                return;
-            }
-            long r;
-            long u;
-            do {
-                r = this.demand.get();
-                u = r + n;
-                if (u < 0) {
-                    u = Long.MAX_VALUE;
-                }
-            }
-            while (!this.demand.compareAndSet(r, u));
-            if (this.wip.getAndIncrement() == 0) {
-                drain();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            if (!this.cancelled) {
-                this.cancelled = true;
-                abandon();
-            }
-        }
-
-        /** Data or the end arrived (from the loop): drain on the executor. */
-        void signal() {
-            if (this.wip.getAndIncrement() == 0) {
-                PipeTable.execute(PipeReceiver.this.executor, this);
-            }
-        }
-
-        @Override
-        public void run() {
-            drain();
-        }
-
-        private void drain() {
-            int missed = 1;
-            while (true) {
-                if (this.cancelled || this.done) {
-                    return;
-                }
-                long r = this.demand.get();
-                long e = 0;
-                while (e != r && !this.cancelled) {
-                    List<T> items;
-                    try {
-                        items = pull((int) Math.min(r - e, 256));
-                    }
-                    catch (RemoteCallException ex) {
-                        this.done = true;
-                        this.subscriber.onError(ex);
-                        return;
-                    }
-                    if (items.isEmpty()) {
-                        break;
-                    }
-                    for (T item : items) {
-                        if (this.cancelled) {
-                            return;
-                        }
-                        this.subscriber.onNext(item);
-                    }
-                    e += items.size();
-                }
-                if (e != 0 && r != Long.MAX_VALUE) {
-                    this.demand.addAndGet(-e);
-                }
-                if (!this.cancelled && isClosed()) {
-                    this.done = true;
-                    RemoteCallException f = failure();
-                    if (f != null) {
-                        this.subscriber.onError(copy(f));
-                    }
-                    else {
-                        this.subscriber.onComplete();
-                    }
-                    return;
-                }
-                missed = this.wip.addAndGet(-missed);
-                if (missed == 0) {
-                    return;
-                }
-            }
-        }
     }
 }

@@ -46,6 +46,46 @@ public final class PipeRegistry {
         }
     }
 
+    /** Set once the runtime has closed: an end that would linger with unread data is released instead. */
+    private boolean closed;
+
+    /**
+     * Put {@code now} in the place of {@code old} (an end whose call ended with unread data, see
+     * {@link UnreadPipe}) without counting {@code old} as ended: {@code now} carries its counters.
+     * @return {@code false} if the runtime has closed ({@code old} then leaves as ended and
+     *         {@code now} is not registered)
+     */
+    synchronized boolean replace(PipeStats old, PipeStats now) {
+        if (this.closed) {
+            remove(old);
+            return false;
+        }
+        if (this.open.remove(old)) {
+            this.open.add(now);
+        }
+        return true;
+    }
+
+    /**
+     * The runtime closed (after its connections): release the data of ends whose call ended while
+     * nobody had pulled it, and release any that would linger later.
+     * @param why for a reader that pulls after this
+     */
+    public void close(String why) {
+        List<UnreadPipe> unread = new ArrayList<>();
+        synchronized (this) {
+            this.closed = true;
+            for (PipeStats p : this.open) {
+                if (p instanceof UnreadPipe u) {
+                    unread.add(u);
+                }
+            }
+        }
+        for (UnreadPipe u : unread) {
+            u.close(why);
+        }
+    }
+
     void remove(PipeStats end) {
         // out of the open set first, then into the ended totals: a reader that sees the totals
         // never also sees the end as open (it may briefly miss it; totals() hides that dip)

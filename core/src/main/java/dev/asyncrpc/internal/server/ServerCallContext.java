@@ -7,11 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -60,6 +57,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     /** Called when the implementation starts: releases the next call of the same ordering key. */
     Runnable onStart;
+
+    /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
+    private volatile Interception interception;
 
     // guarded by this
     private boolean done;
@@ -114,6 +114,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
                 }
             });
         }
+        Interception intercepted = runtime.interceptors().begin(this);
+        if (intercepted != null && !intercept(intercepted, in)) {
+            return;
+        }
         Object[] values;
         try {
             values = decodeArguments(in);
@@ -121,6 +125,9 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         catch (RemoteCallException ex) {
             started();
             fail(ex.status(), ex.description());
+            if (intercepted != null) {
+                intercepted.endDispatch();
+            }
             return;
         }
         CurrentCall.set(this);
@@ -147,6 +154,46 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         }
         finally {
             CurrentCall.clear();
+            if (intercepted != null) {
+                intercepted.endDispatch();
+            }
+        }
+    }
+
+    /**
+     * Pass the call through its interceptors (this thread). On a refusal: release the arguments,
+     * answer the call, close what the interceptors opened.
+     * @return whether the call may go on to its implementation
+     */
+    private boolean intercept(Interception intercepted, ByteBuf in) {
+        this.interception = intercepted;
+        try {
+            intercepted.run();
+            return true;
+        }
+        catch (Throwable ex) {
+            in.release();
+            started();
+            failWith(ex);
+            intercepted.endDispatch();
+            return false;
+        }
+    }
+
+    /**
+     * Run a callback of this call (pipe callbacks, subscribers, send completions) with the call's
+     * contexts current; an exception it throws fails the call, mapped like an implementation's.
+     */
+    void runCallback(Runnable task) {
+        Interception intercepted = this.interception;
+        try (dev.asyncrpc.CallContext.Scope scope = (intercepted != null) ? intercepted.open() : dev.asyncrpc.CallContext.Scope.NOOP) {
+            task.run();
+        }
+        catch (Throwable ex) {
+            if (!failWith(ex)) {
+                System.getLogger(ServerCallContext.class.getName()).log(System.Logger.Level.WARNING,
+                        "a callback of " + this.method.model.fullName() + " failed after the call ended", ex);
+            }
         }
     }
 
@@ -315,6 +362,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     @Override
     public void onCancel(Runnable action) {
+        action = wrap(action);
         synchronized (this) {
             if (this.done) {
                 return;
@@ -331,7 +379,11 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     @Override
-    public synchronized void onDisconnect(Runnable action) {
+    public void onDisconnect(Runnable action) {
+        onDisconnectWrapped(wrap(action));
+    }
+
+    private synchronized void onDisconnectWrapped(Runnable action) {
         if (this.done) {
             return;
         }
@@ -370,6 +422,33 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         return this.connection.peerCertificates();
     }
 
+    @Override
+    public Optional<java.security.Principal> principal() {
+        Interception intercepted = this.interception;
+        if (intercepted != null) {
+            Optional<java.security.Principal> set = intercepted.principalValue();
+            if (set.isPresent()) {
+                return set;
+            }
+        }
+        List<java.security.cert.X509Certificate> chain = peerCertificates();
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0).getSubjectX500Principal());
+    }
+
+    @Override
+    public Runnable wrap(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        Interception intercepted = this.interception;
+        if (intercepted == null) {
+            return task;
+        }
+        return () -> {
+            try (dev.asyncrpc.CallContext.Scope scope = intercepted.open()) {
+                task.run();
+            }
+        };
+    }
+
     // ---- AsyncReply ----
 
     @Override
@@ -400,7 +479,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
 
     // ---- replies ----
 
-    private boolean markDone(Status status) {
+    private boolean markDone(Status status, String message) {
         boolean observe;
         Object obs;
         synchronized (this) {
@@ -416,6 +495,10 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         if (observe) {
             this.connection.runtime().observe(o -> o.onEnd(this.method.info, obs, status));
         }
+        Interception intercepted = this.interception;
+        if (intercepted != null) {
+            intercepted.completed(status, message);
+        }
         return true;
     }
 
@@ -424,7 +507,7 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         if (pipeError != null) {
             return fail(Status.PIPE_ERROR, pipeError);
         }
-        if (!markDone(null)) {
+        if (!markDone(null, null)) {
             return false;
         }
         boolean isNull = value == null || this.method.valueCodec == null;
@@ -445,28 +528,17 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
     }
 
     boolean fail(Status status, String message) {
-        if (!markDone(status)) {
+        if (!markDone(status, message)) {
             return false;
         }
         send(Frames.error(this.connection.alloc(), this.id, status, message));
         return true;
     }
 
-    private void failWith(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RemoteCallException rce) {
-            fail(rce.status(), rce.description());
-        }
-        else if (cause instanceof CancellationException) {
-            fail(Status.CANCELLED, this.method.model.fullName() + " was cancelled");
-        }
-        else {
-            String message = cause.getMessage();
-            fail(Status.APPLICATION_ERROR, (message != null) ? message : cause.getClass().getSimpleName());
-        }
+    /** Fail the call with what {@code t} maps to ({@link ExceptionMapping}); {@code false} if it had ended. */
+    private boolean failWith(Throwable t) {
+        RemoteCallException failure = this.connection.runtime().exceptionMapping().map(this, t);
+        return fail(failure.status(), failure.description());
     }
 
     private void send(ByteBuf frame) {

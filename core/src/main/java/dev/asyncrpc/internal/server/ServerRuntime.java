@@ -41,6 +41,8 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
     boolean directDispatch;
+    private ServerInterceptors interceptors = ServerInterceptors.NONE;
+    private ExceptionMapping exceptionMapping = ExceptionMapping.DEFAULT;
     private boolean closed;
 
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
@@ -129,6 +131,24 @@ public final class ServerRuntime implements AutoCloseable {
 
     public int connectionCount() {
         return this.connections.size();
+    }
+
+    /** The interceptors calls pass before their implementation runs (set before {@link #start()}). */
+    public void interceptors(ServerInterceptors interceptors) {
+        this.interceptors = java.util.Objects.requireNonNull(interceptors, "interceptors");
+    }
+
+    ServerInterceptors interceptors() {
+        return this.interceptors;
+    }
+
+    /** How implementations' exceptions become statuses (set before {@link #start()}). */
+    public void exceptionMapping(ExceptionMapping mapping) {
+        this.exceptionMapping = java.util.Objects.requireNonNull(mapping, "mapping");
+    }
+
+    ExceptionMapping exceptionMapping() {
+        return this.exceptionMapping;
     }
 
     /** Run asynchronous implementations on the event loop that read their calls (set before {@link #start()}). */
@@ -236,6 +256,7 @@ public final class ServerRuntime implements AutoCloseable {
         }
         this.connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         this.transports.close();
+        this.pipeRegistry.close("the server closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdownNow();
         }

@@ -72,8 +72,9 @@ public final class AsyncRpcServerSecurityAutoConfiguration {
             for (int i = 0; i < properties.getPermit().size(); i++) {
                 permit.add(OperationPattern.parse("asyncrpc.server.security.permit[" + i + "]", properties.getPermit().get(i)));
             }
-            Consumer<Status> counter = refusals.getIfAvailable(() -> (status) -> {
-            });
+            SecurityRefusalCounter available = refusals.getIfAvailable();
+            Consumer<Status> counter = (available != null) ? available : (status) -> {
+            };
             CallSecurity security = new CallSecurity(authenticator, permit, all, counter);
             builder.interceptor(new SecurityServerInterceptor(security, holder.getIfAvailable(SecurityContextHolder::getContextHolderStrategy)));
             builder.exceptionMapper(new AccessDeniedExceptionMapper());

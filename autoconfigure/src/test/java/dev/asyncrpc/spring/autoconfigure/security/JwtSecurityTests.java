@@ -104,7 +104,7 @@ class JwtSecurityTests {
     }
 
     private static int invocations() {
-        return context.getBean(VaultEndpoint.class).invocations.get();
+        return context.getBean(VaultEndpoint.class).invocations();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.asyncrpc.spring.autoconfigure.security;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,14 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Issue 13, acceptance 4 and 5: a client configured with {@code spring.security.oauth2.client.registration.*}
@@ -75,6 +82,24 @@ class OAuth2ClientCredentialsTests {
         assertThat(tokens.fetched("orders")).as("tokens fetched: the first and at least two renewals").isGreaterThanOrEqualTo(3);
         assertThat(calls).as("more calls than tokens: tokens are reused until renewal").isGreaterThan(tokens.fetched("orders"));
         assertThat(output.getAll()).doesNotContain(TestAuthorizationServer.CLIENT_SECRET).doesNotContain("eyJ");
+    }
+
+    @Test
+    void aRefusedClientFailsWithTheAuthorizationServersErrorAndNoSecret() {
+        ClientRegistration registration = ClientRegistration.withRegistrationId("orders")
+            .clientId(TestAuthorizationServer.CLIENT_ID)
+            .clientSecret("wrong-secret-77")
+            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+            .tokenUri(authorizationServer.tokenUri())
+            .build();
+        OAuth2AuthorizedClientManager manager = OAuth2TokenSource.clientCredentialsManager(new InMemoryClientRegistrationRepository(registration));
+        try (OAuth2TokenSource source = new OAuth2TokenSource(manager, "orders", Duration.ofSeconds(20), Clock.systemUTC())) {
+            assertThatIllegalStateException().isThrownBy(source::get).satisfies((ex) -> {
+                System.out.println("refused client: " + ex.getMessage());
+                assertThat(ex.getMessage()).contains("registration 'orders'").contains("invalid_client").doesNotContain("wrong-secret-77");
+            });
+        }
     }
 
     @SpringBootConfiguration(proxyBeanMethods = false)

@@ -58,7 +58,8 @@ final class TestAuthorizationServer implements AutoCloseable {
     }
 
     /**
-     * The properties of an OAuth2 client registration {@code id} for this server's client.
+     * The properties of an OAuth2 client registration {@code id} for this server's client, asking
+     * for the scope {@code read}.
      * @param id the registration id
      * @return the properties
      */
@@ -66,7 +67,7 @@ final class TestAuthorizationServer implements AutoCloseable {
         String registration = "spring.security.oauth2.client.registration." + id + ".";
         return new String[] { registration + "client-id=" + CLIENT_ID, registration + "client-secret=" + CLIENT_SECRET,
                 registration + "authorization-grant-type=client_credentials", registration + "client-authentication-method=client_secret_basic",
-                registration + "provider=" + id, "spring.security.oauth2.client.provider." + id + ".token-uri=" + tokenUri() };
+                registration + "provider=" + id, registration + "scope=read", "spring.security.oauth2.client.provider." + id + ".token-uri=" + tokenUri() };
     }
 
     @Override

@@ -22,10 +22,18 @@ import org.springframework.security.core.context.SecurityContextHolder;
 @RemoteEndpoint
 public class VaultEndpoint implements VaultService, DisposableBean {
 
-    /** How many times an implementation method ran. */
-    final AtomicInteger invocations = new AtomicInteger();
+    private final AtomicInteger invocations = new AtomicInteger();
 
     private final ExecutorService later = Executors.newSingleThreadExecutor((r) -> new Thread(r, "vault-later"));
+
+    /**
+     * How many times an implementation method ran (a method, so that it works through a method
+     * security proxy).
+     * @return the count
+     */
+    public int invocations() {
+        return this.invocations.get();
+    }
 
     @Override
     public String hello(String name) {

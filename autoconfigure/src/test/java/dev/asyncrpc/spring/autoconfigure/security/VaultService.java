@@ -1,5 +1,6 @@
 package dev.asyncrpc.spring.autoconfigure.security;
 
+import dev.asyncrpc.AsyncRemote;
 import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.InPipe;
 import dev.asyncrpc.RemoteService;
@@ -22,8 +23,10 @@ public interface VaultService {
     String reset();
 
     /** {@link #whoami()} in the method, then again on another thread that completes the reply. */
+    @AsyncRemote
     void whoamiLater(AsyncReply<String> reply, ServerCall call);
 
     /** Who each onAvailable callback of the in-pipe sees, distinct names joined by commas. */
+    @AsyncRemote
     void collect(InPipe<String> items, AsyncReply<String> reply);
 }
