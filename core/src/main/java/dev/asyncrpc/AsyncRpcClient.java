@@ -34,10 +34,12 @@ public final class AsyncRpcClient implements AutoCloseable {
 
     private final ClientRuntime runtime;
     private final ClientBinding binding;
+    private final AsyncRpcResources resources;
 
-    private AsyncRpcClient(ClientRuntime runtime, ClientBinding binding) {
+    private AsyncRpcClient(ClientRuntime runtime, ClientBinding binding, AsyncRpcResources resources) {
         this.runtime = runtime;
         this.binding = binding;
+        this.resources = resources;
     }
 
     public static Builder builder() {
@@ -156,10 +158,26 @@ public final class AsyncRpcClient implements AutoCloseable {
         return this.runtime.connectionCount();
     }
 
+    /**
+     * The transport of this client's event loops: {@link Transport#EPOLL} or {@link Transport#NIO}
+     * (its own, or those of the {@link Builder#resources(AsyncRpcResources) shared resources}).
+     * @return the transport in use
+     */
+    public Transport transport() {
+        return this.runtime.transport();
+    }
+
+    /**
+     * Close this client's connections (pending calls fail with {@link Status#UNAVAILABLE}) and the
+     * threads it owns; borrowed {@link AsyncRpcResources} stay open for their owner to close.
+     */
     @Override
     public void close() {
         this.binding.close();
         this.runtime.close();
+        if (this.resources != null) {
+            this.resources.giveBack(this);
+        }
     }
 
     /** Builds an {@link AsyncRpcClient}; every setting is checked when set. */
@@ -179,6 +197,35 @@ public final class AsyncRpcClient implements AutoCloseable {
         private javax.net.ssl.SSLContext sslContext;
         private CallObserver observer = CallObserver.NONE;
         private boolean directCompletion;
+        private AsyncRpcResources resources;
+        private Transport transport = Transport.AUTO;
+
+        /**
+         * Borrow the event loops and the completion executor of {@code resources}, shared with other
+         * clients of the application, instead of making this client's own. The client keeps its own
+         * connections and settings; closing it does not close the resources (their owner does,
+         * after the clients). {@link #ioThreads(int)} and {@link #transport(Transport)} are then
+         * ignored; an {@link #executor(ExecutorService) executor} given here still completes this
+         * client's calls.
+         * @param resources the shared resources, or {@code null} for the client's own threads
+         * @return this builder
+         */
+        public Builder resources(AsyncRpcResources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        /**
+         * The transport of this client's own event loops (without {@link #resources shared
+         * resources}). Default {@link Transport#AUTO}.
+         * @param transport the transport
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
         private final java.util.List<java.util.Map.Entry<String, ClientInterceptor>> interceptors = new java.util.ArrayList<>();
 
         /**
@@ -387,8 +434,10 @@ public final class AsyncRpcClient implements AutoCloseable {
         }
 
         /**
-         * The executor that completes calls (runs non-async future callbacks). The caller keeps
-         * ownership. Default: a small pool owned by the client.
+         * The executor that runs the callbacks of this client's asynchronous calls. The caller keeps
+         * ownership. Default: the completion executor of the {@link #resources shared resources},
+         * or else a pool owned by the client (up to the number of cores, at least 2, threads
+         * started only when a task finds none idle).
          * @param executor the executor
          * @return this builder
          */
@@ -398,7 +447,8 @@ public final class AsyncRpcClient implements AutoCloseable {
         }
 
         /**
-         * Netty event loop threads. Default 1.
+         * Netty event loop threads of this client's own group (without {@link #resources shared
+         * resources}). Default 1.
          * @param threads the thread count
          * @return this builder
          */
@@ -426,14 +476,34 @@ public final class AsyncRpcClient implements AutoCloseable {
             if (this.address == null) {
                 throw new IllegalStateException("address: not set (expected: host:port, local:name or unix:/path)");
             }
-            boolean owns = this.executor == null;
-            ExecutorService exec = owns ? Threads.pool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors())) : this.executor;
+            AsyncRpcResources shared = this.resources;
+            if (shared != null && shared.isClosed()) {
+                throw new IllegalStateException("resources: closed (expected: open AsyncRpcResources; the owner closed them)");
+            }
+            boolean owns = this.executor == null && shared == null;
+            ExecutorService exec = (this.executor != null) ? this.executor : (shared != null) ? shared.executor()
+                    : Threads.growingPool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors()), 60,
+                            java.util.concurrent.TimeUnit.SECONDS);
+            dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
+                    : new dev.asyncrpc.internal.transport.Transports("asyncrpc-client-io", this.ioThreads, this.transport);
             ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
-            ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, this.ioThreads,
-                    exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
+            ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, transports,
+                    shared == null, exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
             runtime.directCompletion(this.directCompletion);
             runtime.interceptors(new dev.asyncrpc.internal.client.ClientInterceptors(java.util.List.copyOf(this.interceptors)));
-            return new AsyncRpcClient(runtime, ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts));
+            ClientBinding binding;
+            try {
+                binding = ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts);
+            }
+            catch (RuntimeException ex) {
+                runtime.close();
+                throw ex;
+            }
+            AsyncRpcClient client = new AsyncRpcClient(runtime, binding, shared);
+            if (shared != null) {
+                shared.borrow(client);
+            }
+            return client;
         }
     }
 }

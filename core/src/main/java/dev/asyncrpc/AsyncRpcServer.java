@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
-import dev.asyncrpc.internal.Threads;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.server.ServerRuntime;
@@ -28,8 +27,11 @@ public final class AsyncRpcServer implements AutoCloseable {
     private final List<CallObserver.CallInfo> operations;
     private final java.util.Map<String, List<PipeInfo.Direction>> pipes;
 
+    private final AsyncRpcResources resources;
+
     private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations,
-            java.util.Map<String, List<PipeInfo.Direction>> pipes) {
+            java.util.Map<String, List<PipeInfo.Direction>> pipes, AsyncRpcResources resources) {
+        this.resources = resources;
         this.runtime = runtime;
         this.services = services;
         this.operations = operations;
@@ -131,7 +133,24 @@ public final class AsyncRpcServer implements AutoCloseable {
      * @return the number of calls that had not finished when the grace period ended
      */
     public int shutdown(java.time.Duration grace) {
-        return this.runtime.shutdown(grace);
+        int left = this.runtime.shutdown(grace);
+        giveBack();
+        return left;
+    }
+
+    /**
+     * The transport of the server's event loops: {@link Transport#EPOLL} or {@link Transport#NIO}
+     * (its own, or those of the {@link Builder#resources(AsyncRpcResources) shared resources}).
+     * @return the transport in use
+     */
+    public Transport transport() {
+        return this.runtime.transport();
+    }
+
+    private void giveBack() {
+        if (this.resources != null) {
+            this.resources.giveBack(this);
+        }
     }
 
     /**
@@ -150,6 +169,67 @@ public final class AsyncRpcServer implements AutoCloseable {
         return this.runtime.connectionCount();
     }
 
+    /**
+     * The most calls in progress on all connections together; more are refused with
+     * {@link Status#RESOURCE_EXHAUSTED} (never run, safe to retry).
+     * @return the budget
+     */
+    public int maxCallsInProgress() {
+        return this.runtime.maxCallsInProgress();
+    }
+
+    /**
+     * Work waiting for a worker thread now: calls (and batches of asynchronous calls) queued in
+     * connections' quotas or in the worker executor's queue.
+     * @return the count
+     */
+    public int queuedWork() {
+        return this.runtime.queuedWork();
+    }
+
+    /**
+     * Work running on worker threads now (with any executor).
+     * @return the count
+     */
+    public int busyWorkers() {
+        return this.runtime.busyWorkers();
+    }
+
+    /**
+     * Threads of the server's own worker pool alive now, or -1 when it runs on an executor it was given.
+     * @return the count
+     */
+    public int workerThreads() {
+        return this.runtime.workerThreads();
+    }
+
+    /**
+     * The most threads of the server's own worker pool, or -1 when it runs on an executor it was given.
+     * @return the maximum
+     */
+    public int maxWorkerThreads() {
+        return this.runtime.maxWorkerThreads();
+    }
+
+    /**
+     * Calls refused with {@link Status#RESOURCE_EXHAUSTED} because a limit of calls in progress
+     * (per connection or server-wide) was reached, since the server was built.
+     * @return the count
+     */
+    public long refusedCalls() {
+        return this.runtime.refusedCalls();
+    }
+
+    /**
+     * Work the worker executor refused since the server was built: its calls failed
+     * ({@link Status#RESOURCE_EXHAUSTED}, or {@link Status#NOT_DISPATCHED} while stopping) without
+     * running; such work never runs on an event loop instead.
+     * @return the count
+     */
+    public long rejectedWork() {
+        return this.runtime.rejectedTasks();
+    }
+
     /** Who must present a certificate to a TLS server. */
     public enum ClientAuth {
         /** Clients are not asked for a certificate. */
@@ -160,10 +240,14 @@ public final class AsyncRpcServer implements AutoCloseable {
         NEED
     }
 
-    /** Stop at once: close the listener and every connection (their pending calls fail with UNAVAILABLE). */
+    /**
+     * Stop at once: close the listener and every connection (their pending calls fail with
+     * UNAVAILABLE), and the threads the server owns; borrowed {@link AsyncRpcResources} stay open.
+     */
     @Override
     public void close() {
         this.runtime.close();
+        giveBack();
     }
 
     /** Builds an {@link AsyncRpcServer}; every setting is checked when set. */
@@ -175,12 +259,43 @@ public final class AsyncRpcServer implements AutoCloseable {
         private final List<Object> services = new ArrayList<>();
         private Settings settings = Settings.DEFAULTS;
         private ExecutorService executor;
-        private int workerThreads = 64;
+        private int workerThreads = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_THREADS;
+        private java.time.Duration workerKeepAlive = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_KEEP_ALIVE;
+        private int maxWorkersPerConnection;
+        private int maxCallsInProgress;
+        private boolean maxConcurrentCallsSet;
         private int ioThreads;
         private javax.net.ssl.SSLContext sslContext;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private AsyncRpcResources resources;
+        private Transport transport = Transport.AUTO;
+
+        /**
+         * Borrow the event loops of {@code resources}, shared with the application's clients,
+         * instead of making the server's own; the worker executor stays the server's. Closing the
+         * server does not close the resources (their owner does, after the server).
+         * {@link #ioThreads(int)} and {@link #transport(Transport)} are then ignored.
+         * @param resources the shared resources, or {@code null} for the server's own event loops
+         * @return this builder
+         */
+        public Builder resources(AsyncRpcResources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        /**
+         * The transport of the server's own event loops (without {@link #resources shared
+         * resources}). Default {@link Transport#AUTO}.
+         * @param transport the transport
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
         private final List<java.util.Map.Entry<String, ServerInterceptor>> interceptors = new ArrayList<>();
         private final List<ServerExceptionMapper> exceptionMappers = new ArrayList<>();
 
@@ -332,13 +447,62 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
-         * The most calls in progress at once on one connection; more are refused with
-         * {@link Status#RESOURCE_EXHAUSTED}. Default 100,000.
+         * The most calls in progress at once on one connection, announced to clients in the
+         * handshake (they hold further calls locally); calls beyond it are refused with
+         * {@link Status#RESOURCE_EXHAUSTED} (never run, safe to retry). Default: an eighth of
+         * {@link #maxCallsInProgress(int)}, at most 10,000.
          * @param calls the limit
          * @return this builder
          */
         public Builder maxConcurrentCalls(int calls) {
             this.settings = this.settings.withMaxConcurrentCalls(calls); // checked by Settings, naming the value
+            this.maxConcurrentCallsSet = true;
+            return this;
+        }
+
+        /**
+         * The most calls in progress on all connections together; calls beyond it are refused with
+         * {@link Status#RESOURCE_EXHAUSTED} (never run, safe to retry), so that a flood of calls
+         * sheds load instead of exhausting the heap. Default: the maximum heap / 8 KiB, between
+         * 1,024 and 1,000,000 (32,768 at {@code -Xmx256m}).
+         * @param calls the budget
+         * @return this builder
+         */
+        public Builder maxCallsInProgress(int calls) {
+            if (calls <= 0) {
+                throw new IllegalArgumentException("maxCallsInProgress: " + calls + " (expected: > 0)");
+            }
+            this.maxCallsInProgress = calls;
+            return this;
+        }
+
+        /**
+         * The most tasks of one connection (plain calls, batches of asynchronous calls) given to the
+         * worker executor at once; the connection's further work waits its turn, so that one
+         * connection cannot take every worker. Default: half of {@link #workerThreads(int)}
+         * (32), at least 1, with any executor.
+         * @param tasks the quota
+         * @return this builder
+         */
+        public Builder maxWorkersPerConnection(int tasks) {
+            if (tasks <= 0) {
+                throw new IllegalArgumentException("maxWorkersPerConnection: " + tasks + " (expected: > 0)");
+            }
+            this.maxWorkersPerConnection = tasks;
+            return this;
+        }
+
+        /**
+         * How long an idle thread of the default worker pool waits for work before it retires
+         * (ignored with {@link #executor}). Default 60 s.
+         * @param keepAlive the keep-alive
+         * @return this builder
+         */
+        public Builder workerKeepAlive(java.time.Duration keepAlive) {
+            if (keepAlive == null || keepAlive.isNegative() || keepAlive.isZero()) {
+                throw new IllegalArgumentException("workerKeepAlive: " + keepAlive + " (expected: > 0)");
+            }
+            this.workerKeepAlive = keepAlive;
             return this;
         }
 
@@ -354,8 +518,11 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
-         * Threads of the default worker executor (ignored with {@link #executor}). Default 64.
-         * @param threads the thread count
+         * The most threads of the default worker pool (ignored with {@link #executor}). Default 64.
+         * The pool starts one thread per core as work arrives, starts more only while work waits
+         * for a thread, queues work (FIFO) once it has this many, and retires threads idle for
+         * {@link #workerKeepAlive(java.time.Duration)}.
+         * @param threads the most threads
          * @return this builder
          */
         public Builder workerThreads(int threads) {
@@ -392,14 +559,28 @@ public final class AsyncRpcServer implements AutoCloseable {
             Endpoint endpoint = (this.address != null) ? Endpoint.parse(this.address)
                     : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
             boolean owns = this.executor == null;
-            ExecutorService exec = owns ? Threads.pool("asyncrpc-worker", this.workerThreads) : this.executor;
+            ExecutorService exec = owns ? dev.asyncrpc.internal.server.ServerBudgets.workerPool("asyncrpc-worker", this.workerThreads,
+                    this.workerKeepAlive) : this.executor;
+            int budget = (this.maxCallsInProgress > 0) ? this.maxCallsInProgress : dev.asyncrpc.internal.server.ServerBudgets.maxCallsInProgress();
+            Settings limits = this.maxConcurrentCallsSet ? this.settings
+                    : this.settings.withMaxConcurrentCalls(dev.asyncrpc.internal.server.ServerBudgets.maxConcurrentCalls(budget));
+            int perConnection = (this.maxWorkersPerConnection > 0) ? this.maxWorkersPerConnection
+                    : dev.asyncrpc.internal.server.ServerBudgets.workersPerConnection(this.workerThreads);
             io.netty.handler.ssl.ClientAuth auth = switch (this.clientAuth) {
                 case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
                 case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
                 case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
             };
-            ServerRuntime runtime = new ServerRuntime(endpoint, registry, this.settings, exec, owns, this.ioThreads, this.sslContext, auth, this.observer);
+            AsyncRpcResources shared = this.resources;
+            if (shared != null && shared.isClosed()) {
+                throw new IllegalStateException("resources: closed (expected: open AsyncRpcResources; the owner closed them)");
+            }
+            dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
+                    : new dev.asyncrpc.internal.transport.Transports("asyncrpc-server-io", this.ioThreads, this.transport);
+            ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
+                    auth, this.observer);
             runtime.directDispatch(this.directDispatch);
+            runtime.limits(budget, perConnection);
             List<String> names = registry.services().stream().map(s -> s.name()).distinct().toList();
             for (java.util.Map.Entry<String, ServerInterceptor> e : this.interceptors) {
                 if (e.getKey() != null && !names.contains(e.getKey())) {
@@ -408,8 +589,11 @@ public final class AsyncRpcServer implements AutoCloseable {
             }
             runtime.interceptors(new dev.asyncrpc.internal.server.ServerInterceptors(List.copyOf(this.interceptors)));
             runtime.exceptionMapping(new dev.asyncrpc.internal.server.ExceptionMapping(List.copyOf(this.exceptionMappers)));
-            return new AsyncRpcServer(runtime, names, registry.operations(),
-                    registry.pipeDirections());
+            AsyncRpcServer server = new AsyncRpcServer(runtime, names, registry.operations(), registry.pipeDirections(), shared);
+            if (shared != null) {
+                shared.borrow(server);
+            }
+            return server;
         }
     }
 }

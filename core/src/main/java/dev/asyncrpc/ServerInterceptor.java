@@ -61,5 +61,12 @@ public interface ServerInterceptor {
          * @param context the context
          */
         void attach(CallContext context);
+
+        /**
+         * Whether the implementation of this operation is asynchronous (returns a future or takes
+         * an {@link AsyncReply}), so that the call may end after the implementation method returned.
+         * @return whether the implementation is asynchronous
+         */
+        boolean isAsync();
     }
 }

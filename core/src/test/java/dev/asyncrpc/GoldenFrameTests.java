@@ -90,7 +90,8 @@ class GoldenFrameTests {
 
     @Test
     void serverAnswersTheHandshakeWithItsSettings() throws Exception {
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new PlainCalc()).build().start();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new PlainCalc()).maxConcurrentCalls(100_000)
+                .build().start();
                 RawConnection raw = RawConnection.connect(server.port())) {
             raw.send(hex(HELLO));
             assertThat(hex(raw.readFrame())).isEqualTo(hex(hex(HELLO_ACK)));

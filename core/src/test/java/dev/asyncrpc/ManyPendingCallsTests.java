@@ -60,7 +60,8 @@ class ManyPendingCallsTests {
     @Test
     void oneThreadIssues100000CallsThatAllCompleteAfterTheServerReleasesThem() throws Exception {
         Holder holder = new Holder();
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(holder).build().start();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(holder)
+                .maxConcurrentCalls(CALLS).maxCallsInProgress(CALLS).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
             Hold hold = client.proxy(Hold.class);
             AsyncCall<Integer>[] calls = newArray(CALLS);

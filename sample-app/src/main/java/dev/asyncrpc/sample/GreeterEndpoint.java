@@ -1,8 +1,7 @@
 package dev.asyncrpc.sample;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.AsyncReply;
@@ -18,11 +17,15 @@ import org.springframework.beans.factory.DisposableBean;
 @RemoteEndpoint
 public class GreeterEndpoint implements GreeterService, DisposableBean {
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
         Thread thread = new Thread(task, "greeter-scheduler");
         thread.setDaemon(true);
         return thread;
     });
+
+    public GreeterEndpoint() {
+        this.scheduler.setRemoveOnCancelPolicy(true); // a cancelled wait frees its memory at once
+    }
 
     @Override
     public Greeting greet(String name) {
@@ -41,7 +44,8 @@ public class GreeterEndpoint implements GreeterService, DisposableBean {
         // no thread waits: the scheduler completes the reply when the time has come
         ScheduledFuture<?> later = this.scheduler.schedule(() -> reply.complete(new Greeting("Hello, " + name + ", sorry for the wait!", name)),
                 delayMillis, TimeUnit.MILLISECONDS);
-        // a caller that cancels stops the wait: the call ends at once as cancelled
+        // a caller that cancels stops the wait: the call ends at once as cancelled; a caller that
+        // goes away stops it too, so that nothing of the call outlives its connection
         ServerCall call = ServerCall.current();
         if (call != null) {
             call.onCancel(() -> {
@@ -49,6 +53,7 @@ public class GreeterEndpoint implements GreeterService, DisposableBean {
                     reply.abort(Status.CANCELLED, "greeting " + name + " cancelled by the caller");
                 }
             });
+            call.onDisconnect(() -> later.cancel(false));
         }
     }
 
@@ -62,6 +67,11 @@ public class GreeterEndpoint implements GreeterService, DisposableBean {
         }
         greetings.close();
         return n;
+    }
+
+    /** Greetings waiting for their time (for tests). */
+    int waitingGreetings() {
+        return this.scheduler.getQueue().size();
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.asyncrpc.spring.autoconfigure;
 
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.CallObserver;
+import dev.asyncrpc.ClientInterceptor;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.AsyncRpcConnectionDetails;
 import dev.asyncrpc.spring.ImportRemoteServices;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -24,9 +27,12 @@ import org.springframework.core.env.Environment;
  * {@link AsyncRpcConnectionDetails} beans or {@code asyncrpc.client.services.<name>.address}, over
  * TLS when {@code asyncrpc.client.services.<name>.ssl.bundle} (or
  * {@code asyncrpc.client.defaults.ssl.bundle}) names an SSL bundle.
- * Every {@link CallObserver} bean observes the clients' calls.
+ * Every {@link CallObserver} bean observes the clients' calls; {@link ClientInterceptor} beans
+ * intercept them in {@code @Order} (limited to some services by {@link dev.asyncrpc.spring.ForServices}).
+ * Every client borrows the threads of the {@link AsyncRpcResources} bean (one event loop group and
+ * one completion executor for the application); each keeps its own connections and settings.
  */
-@AutoConfiguration(after = { AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
+@AutoConfiguration(after = { AsyncRpcResourcesAutoConfiguration.class, AsyncRpcServerAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcClient.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcClientProperties.class)
@@ -35,9 +41,22 @@ public final class AsyncRpcClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncRpcClients asyncRpcClients(AsyncRpcClientProperties properties, ObjectProvider<AsyncRpcConnectionDetails> connectionDetails,
-            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles) {
+            ObjectProvider<AsyncRpcClientCustomizer> customizers, Environment environment, ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<AsyncRpcResources> resources) {
         return new AsyncRpcClients(properties, connectionDetails.orderedStream().toList(), customizers.orderedStream().toList(),
-                environment, sslBundles.getIfAvailable());
+                environment, sslBundles.getIfAvailable(), resources.getIfAvailable());
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcClientCustomizer asyncRpcClientInterceptorCustomizer(ListableBeanFactory beanFactory, ObjectProvider<ClientInterceptor> interceptors) {
+        return (service, builder) -> {
+            for (ExtensionBeans.Scoped<ClientInterceptor> scoped : ExtensionBeans.ordered(beanFactory, ClientInterceptor.class, interceptors)) {
+                if (scoped.appliesTo(service)) {
+                    builder.interceptor(scoped.bean());
+                }
+            }
+        };
     }
 
     @Bean

@@ -57,7 +57,7 @@ public class AsyncRpcClientProperties {
         /** Pipe window of the out-pipes each client receives: the bytes of one pipe's data a server may have sent before the client returns credit, which bounds the memory each pipe takes; one element may take at most half of it. */
         private DataSize pipeWindow = DataSize.ofMegabytes(1);
 
-        /** Netty event loop threads of each service's client. */
+        /** Netty event loop threads of each service's client; used only when there is no shared AsyncRpcResources bean (replaced by asyncrpc.resources.io-threads). */
         private int ioThreads = 1;
 
         /** How long a call may take before it fails with DEADLINE_EXCEEDED (the server is told); no limit when unset, as in Microsoft RPC. */
@@ -104,6 +104,8 @@ public class AsyncRpcClientProperties {
             this.pipeWindow = Checks.frameSize("asyncrpc.client.defaults.pipe-window", pipeWindow);
         }
 
+        @org.springframework.boot.context.properties.DeprecatedConfigurationProperty(replacement = "asyncrpc.resources.io-threads",
+                reason = "Clients share the event loops of the AsyncRpcResources bean", since = "0.2")
         public int getIoThreads() {
             return this.ioThreads;
         }

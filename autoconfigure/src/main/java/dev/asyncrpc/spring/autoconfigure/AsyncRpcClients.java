@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.RemoteService;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.AsyncRpcConnectionDetails;
@@ -54,6 +55,8 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
 
     private final SslBundleLookup sslBundles;
 
+    private final @Nullable AsyncRpcResources resources;
+
     private final Map<String, AsyncRpcClient> clients = new ConcurrentHashMap<>();
 
     private final List<Deferred<?>> deferred = new CopyOnWriteArrayList<>();
@@ -87,6 +90,26 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
      */
     public AsyncRpcClients(AsyncRpcClientProperties properties, List<AsyncRpcConnectionDetails> connectionDetails,
             List<AsyncRpcClientCustomizer> customizers, PropertyResolver resolver, @Nullable SslBundles sslBundles) {
+        this(properties, connectionDetails, customizers, resolver, sslBundles, null);
+    }
+
+    /**
+     * Create the clients' registry; no client is made yet, but every SSL bundle the properties name
+     * is checked at once.
+     * @param properties the client settings
+     * @param connectionDetails asked in order for each service's address before the properties
+     * @param customizers applied to each client builder after the properties, in order
+     * @param resolver resolves placeholders in addresses (the environment)
+     * @param sslBundles where the {@code ssl.bundle} properties are looked up, or {@code null}
+     * @param resources the threads every client borrows (not closed here: their owner closes them
+     *        after the clients), or {@code null} for each client to make its own
+     * @throws InvalidConfigurationPropertyValueException if an SSL setting is invalid (such as a
+     *         bundle that does not exist), naming the property
+     */
+    public AsyncRpcClients(AsyncRpcClientProperties properties, List<AsyncRpcConnectionDetails> connectionDetails,
+            List<AsyncRpcClientCustomizer> customizers, PropertyResolver resolver, @Nullable SslBundles sslBundles,
+            @Nullable AsyncRpcResources resources) {
+        this.resources = resources;
         this.properties = properties;
         this.connectionDetails = List.copyOf(connectionDetails);
         this.customizers = List.copyOf(customizers);
@@ -130,6 +153,14 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
     }
 
     /**
+     * The threads the clients borrow.
+     * @return the shared resources, or {@code null} if each client has its own
+     */
+    public @Nullable AsyncRpcResources resources() {
+        return this.resources;
+    }
+
+    /**
      * The clients made so far, by service name: a read-only snapshot for metrics, health and the
      * Actuator endpoint.
      * @return the clients
@@ -162,7 +193,7 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         return PHASE;
     }
 
-    /** Close every client: calls still pending fail with UNAVAILABLE. */
+    /** Close every client: calls still pending fail with UNAVAILABLE. The shared resources stay open for their owner. */
     @Override
     public void destroy() {
         this.closed = true;
@@ -238,7 +269,12 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         builder.handshakeTimeout(orDefault(settings.getHandshakeTimeout(), defaults.getHandshakeTimeout()));
         builder.maxFrameSize((int) orDefault(settings.getMaxFrameSize(), defaults.getMaxFrameSize()).toBytes());
         builder.pipeWindow((int) orDefault(settings.getPipeWindow(), defaults.getPipeWindow()).toBytes());
-        builder.ioThreads(defaults.getIoThreads());
+        if (this.resources != null) {
+            builder.resources(this.resources);
+        }
+        else {
+            builder.ioThreads(defaults.getIoThreads());
+        }
         builder.timeout(orNull(settings.getTimeout(), defaults.getTimeout()));
         builder.ordering(orDefault(settings.getOrdering(), defaults.getOrdering()));
         Tls tls = tls(service, settings);

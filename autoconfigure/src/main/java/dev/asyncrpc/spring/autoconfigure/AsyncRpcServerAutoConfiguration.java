@@ -4,10 +4,14 @@ import java.util.ArrayList;
 
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.CallObserver;
+import dev.asyncrpc.ServerExceptionMapper;
+import dev.asyncrpc.ServerInterceptor;
+import dev.asyncrpc.spring.RemoteAdvice;
 import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import dev.asyncrpc.spring.RemoteEndpoint;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -28,6 +32,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
@@ -40,9 +45,11 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * executor {@code asyncrpc.server.executor} chooses: by default a pool of
  * {@code asyncrpc.server.worker-threads} threads, or virtual threads when
  * {@code spring.threads.virtual.enabled=true} (Java 21 and later). Every {@link CallObserver} bean
- * observes the server's calls.
+ * observes the server's calls; {@link ServerInterceptor} beans intercept them in {@code @Order}
+ * (limited to some services by {@link dev.asyncrpc.spring.ForServices}); {@link ServerExceptionMapper}
+ * beans, then the handlers of {@link RemoteAdvice} beans, map implementations' exceptions.
  */
-@AutoConfiguration(after = { SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
+@AutoConfiguration(after = { AsyncRpcResourcesAutoConfiguration.class, SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class })
 @ConditionalOnClass(AsyncRpcServer.class)
 @ConditionalOnBooleanProperty(name = "asyncrpc.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncRpcServerProperties.class)
@@ -58,6 +65,30 @@ public final class AsyncRpcServerAutoConfiguration {
                 customizers.orderedStream().toList(), context, sslBundles.getIfAvailable());
     }
 
+    /**
+     * Gives the server the application's shared event loops with
+     * {@code asyncrpc.server.shared-resources=true}, else the transport they use
+     * ({@code asyncrpc.resources.transport}) for its own.
+     */
+    @Bean
+    @Order(0)
+    @ConditionalOnBean(annotation = RemoteEndpoint.class)
+    AsyncRpcServerCustomizer asyncRpcServerResourcesCustomizer(AsyncRpcServerProperties properties,
+            ObjectProvider<dev.asyncrpc.AsyncRpcResources> resources) {
+        return (builder) -> {
+            dev.asyncrpc.AsyncRpcResources shared = resources.getIfAvailable();
+            if (shared == null) {
+                return;
+            }
+            if (properties.isSharedResources()) {
+                builder.resources(shared);
+            }
+            else {
+                builder.transport(shared.transport());
+            }
+        };
+    }
+
     @Bean
     @Order(0)
     AsyncRpcServerCustomizer asyncRpcServerObserverCustomizer(ObjectProvider<CallObserver> observers) {
@@ -65,6 +96,32 @@ public final class AsyncRpcServerAutoConfiguration {
             CallObserver observer = CompositeCallObserver.of(observers.orderedStream().toList());
             if (observer != CallObserver.NONE) {
                 builder.observer(observer);
+            }
+        };
+    }
+
+    @Bean
+    @Order(0)
+    AsyncRpcServerCustomizer asyncRpcServerInterceptorCustomizer(ListableBeanFactory beanFactory, ObjectProvider<ServerInterceptor> interceptors,
+            ObjectProvider<ServerExceptionMapper> mappers) {
+        return (builder) -> {
+            for (ExtensionBeans.Scoped<ServerInterceptor> scoped : ExtensionBeans.ordered(beanFactory, ServerInterceptor.class, interceptors)) {
+                String[] services = scoped.services();
+                if (services == null) {
+                    builder.interceptor(scoped.bean());
+                }
+                else {
+                    for (String service : services) {
+                        builder.interceptor(service, scoped.bean());
+                    }
+                }
+            }
+            mappers.orderedStream().forEach(builder::exceptionMapper);
+            java.util.List<Object> advice = new ArrayList<>(beanFactory.getBeansWithAnnotation(RemoteAdvice.class).values());
+            AnnotationAwareOrderComparator.sort(advice);
+            RemoteAdviceExceptionMapper adviceMapper = RemoteAdviceExceptionMapper.of(advice);
+            if (adviceMapper != null) {
+                builder.exceptionMapper(adviceMapper);
             }
         };
     }

@@ -149,7 +149,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         keepAlive();
         logger.info("asyncrpc server listening on " + started.address()
                 + ((this.sslContext != null) ? " (TLS with SSL bundle '" + ssl.getBundle() + "', client-auth " + ssl.getClientAuth().name().toLowerCase() + ")" : "")
-                + " serving " + started.services());
+                + " serving " + started.services() + ", transport " + started.transport().name().toLowerCase());
         publish(started);
         acceptTrafficAgain();
     }
@@ -346,8 +346,17 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         }
         builder.maxFrameSize((int) p.getMaxFrameSize().toBytes());
         builder.pipeWindow((int) p.getPipeWindow().toBytes());
-        builder.maxConcurrentCalls(p.getMaxConcurrentCalls());
+        if (p.getMaxConcurrentCalls() != null) {
+            builder.maxConcurrentCalls(p.getMaxConcurrentCalls());
+        }
+        if (p.getMaxCallsInProgress() != null) {
+            builder.maxCallsInProgress(p.getMaxCallsInProgress());
+        }
+        if (p.getMaxWorkersPerConnection() != null) {
+            builder.maxWorkersPerConnection(p.getMaxWorkersPerConnection());
+        }
         builder.workerThreads(p.getWorkerThreads());
+        builder.workerKeepAlive(p.getWorkerKeepAlive());
         builder.ioThreads(p.getIoThreads());
         return builder;
     }

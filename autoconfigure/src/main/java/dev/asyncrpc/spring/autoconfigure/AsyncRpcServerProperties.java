@@ -30,14 +30,26 @@ public class AsyncRpcServerProperties {
     /** Pipe window of the in-pipes this server receives: the bytes of one pipe's data a client may have sent before the server returns credit, which bounds the memory each pipe takes; one element may take at most half of it. */
     private DataSize pipeWindow = DataSize.ofMegabytes(1);
 
-    /** Most calls in progress at once on one connection; more are refused with RESOURCE_EXHAUSTED. */
-    private int maxConcurrentCalls = 100_000;
+    /** Most calls in progress at once on one connection, announced to clients; more are refused with RESOURCE_EXHAUSTED (never run, safe to retry). Default: an eighth of max-calls-in-progress, at most 10000. */
+    private @Nullable Integer maxConcurrentCalls;
 
-    /** Threads of the worker pool that runs plain (blocking) implementations. */
+    /** Most calls in progress on all connections together; more are refused with RESOURCE_EXHAUSTED (never run, safe to retry). Default: the maximum heap / 8KB, between 1024 and 1000000. */
+    private @Nullable Integer maxCallsInProgress;
+
+    /** Most threads of the worker pool that runs plain (blocking) implementations; it starts one per core, more only while calls wait for a thread, and queues calls beyond this many. */
     private int workerThreads = 64;
+
+    /** How long an idle worker thread waits for work before it retires. */
+    private Duration workerKeepAlive = Duration.ofSeconds(60);
+
+    /** Most tasks of one connection (plain calls, batches of asynchronous calls) on the workers at once, with any executor; the rest wait their turn, so one connection cannot take every worker. Default: half of worker-threads. */
+    private @Nullable Integer maxWorkersPerConnection;
 
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */
     private int ioThreads = 0;
+
+    /** Whether the server's event loops are the ones the application's clients share (the AsyncRpcResources bean, asyncrpc.resources.*) rather than its own; io-threads is then ignored. */
+    private boolean sharedResources = false;
 
     /** Which threads run plain (blocking) implementations: auto, workers, virtual or application. */
     private WorkerExecutor executor = WorkerExecutor.AUTO;
@@ -89,13 +101,42 @@ public class AsyncRpcServerProperties {
         this.pipeWindow = Checks.frameSize("asyncrpc.server.pipe-window", pipeWindow);
     }
 
-    public int getMaxConcurrentCalls() {
+    public @Nullable Integer getMaxConcurrentCalls() {
         return this.maxConcurrentCalls;
     }
 
-    public void setMaxConcurrentCalls(int maxConcurrentCalls) {
-        Checks.check(maxConcurrentCalls > 0, "asyncrpc.server.max-concurrent-calls", maxConcurrentCalls, "> 0");
+    public void setMaxConcurrentCalls(@Nullable Integer maxConcurrentCalls) {
+        Checks.check(maxConcurrentCalls == null || maxConcurrentCalls > 0, "asyncrpc.server.max-concurrent-calls", maxConcurrentCalls, "> 0");
         this.maxConcurrentCalls = maxConcurrentCalls;
+    }
+
+    public @Nullable Integer getMaxCallsInProgress() {
+        return this.maxCallsInProgress;
+    }
+
+    public void setMaxCallsInProgress(@Nullable Integer maxCallsInProgress) {
+        Checks.check(maxCallsInProgress == null || maxCallsInProgress > 0, "asyncrpc.server.max-calls-in-progress", maxCallsInProgress, "> 0");
+        this.maxCallsInProgress = maxCallsInProgress;
+    }
+
+    public Duration getWorkerKeepAlive() {
+        return this.workerKeepAlive;
+    }
+
+    public void setWorkerKeepAlive(Duration workerKeepAlive) {
+        Checks.check(workerKeepAlive != null && !workerKeepAlive.isNegative() && !workerKeepAlive.isZero(), "asyncrpc.server.worker-keep-alive",
+                workerKeepAlive, "a duration > 0");
+        this.workerKeepAlive = workerKeepAlive;
+    }
+
+    public @Nullable Integer getMaxWorkersPerConnection() {
+        return this.maxWorkersPerConnection;
+    }
+
+    public void setMaxWorkersPerConnection(@Nullable Integer maxWorkersPerConnection) {
+        Checks.check(maxWorkersPerConnection == null || maxWorkersPerConnection > 0, "asyncrpc.server.max-workers-per-connection",
+                maxWorkersPerConnection, "> 0");
+        this.maxWorkersPerConnection = maxWorkersPerConnection;
     }
 
     public int getWorkerThreads() {
@@ -114,6 +155,14 @@ public class AsyncRpcServerProperties {
     public void setIoThreads(int ioThreads) {
         Checks.check(ioThreads >= 0, "asyncrpc.server.io-threads", ioThreads, ">= 0; 0 for Netty's default");
         this.ioThreads = ioThreads;
+    }
+
+    public boolean isSharedResources() {
+        return this.sharedResources;
+    }
+
+    public void setSharedResources(boolean sharedResources) {
+        this.sharedResources = sharedResources;
     }
 
     public WorkerExecutor getExecutor() {
@@ -138,7 +187,7 @@ public class AsyncRpcServerProperties {
         /** Virtual threads when spring.threads.virtual.enabled=true on Java 21 or later, else the worker pool. */
         AUTO,
 
-        /** The server's own pool of asyncrpc.server.worker-threads threads. */
+        /** The server's own pool of at most asyncrpc.server.worker-threads threads. */
         WORKERS,
 
         /** One virtual thread per call (Java 21 or later). */

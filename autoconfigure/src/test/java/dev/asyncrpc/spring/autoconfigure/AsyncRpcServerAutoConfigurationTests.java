@@ -39,13 +39,44 @@ class AsyncRpcServerAutoConfigurationTests {
             assertThat(defaults.getPort()).isEqualTo(7443);
             assertThat(defaults.getAddress()).isNull();
             assertThat(defaults.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
-            assertThat(defaults.getMaxConcurrentCalls()).isEqualTo(100_000);
+            assertThat(defaults.getMaxConcurrentCalls()).as("derived from max-calls-in-progress").isNull();
+            assertThat(defaults.getMaxCallsInProgress()).as("derived from the heap").isNull();
             assertThat(defaults.getWorkerThreads()).isEqualTo(64);
+            assertThat(defaults.getWorkerKeepAlive()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(defaults.getMaxWorkersPerConnection()).as("half of worker-threads").isNull();
             assertThat(defaults.getIoThreads()).isZero();
             assertThat(defaults.getExecutor()).isEqualTo(AsyncRpcServerProperties.WorkerExecutor.AUTO);
             assertThat(defaults.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(30));
             assertThat(defaults.getSsl().getBundle()).isNull();
             assertThat(defaults.getSsl().getClientAuth()).isEqualTo(AsyncRpcServer.ClientAuth.NONE);
+        });
+    }
+
+    @Test
+    void budgetsAndWorkerPoolPropertiesReachTheServer() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.max-calls-in-progress=500", "asyncrpc.server.max-concurrent-calls=50",
+                "asyncrpc.server.worker-threads=8", "asyncrpc.server.worker-keep-alive=5s", "asyncrpc.server.max-workers-per-connection=2")
+            .run((context) -> {
+                AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
+                assertThat(server.maxCallsInProgress()).isEqualTo(500);
+                assertThat(server.maxWorkerThreads()).isEqualTo(8);
+            });
+    }
+
+    @Test
+    void budgetsDefaultToTheHeap() {
+        this.withEndpoint.run((context) -> {
+            AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
+            assertThat(server.maxCallsInProgress()).isEqualTo(dev.asyncrpc.internal.server.ServerBudgets.maxCallsInProgress());
+            assertThat(server.maxWorkerThreads()).isEqualTo(64);
+        });
+    }
+
+    @Test
+    void aBadBudgetFailsNamingTheProperty() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.max-calls-in-progress=0").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure())).contains("asyncrpc.server.max-calls-in-progress");
         });
     }
 

@@ -19,7 +19,8 @@ import io.netty.channel.EventLoop;
 
 /**
  * What the bindings of one client share: event loops, codecs, the executor that completes calls,
- * limits. Owns them and closes them.
+ * limits. Closes the event loops and the executor only if it owns them (they may be borrowed from
+ * shared resources).
  */
 public final class ClientRuntime implements AutoCloseable {
 
@@ -40,12 +41,19 @@ public final class ClientRuntime implements AutoCloseable {
     final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     final PipeRegistry pipeRegistry = new PipeRegistry();
     private final Transports transports;
+    private final boolean ownsTransports;
     private final Map<ClientConnection, Boolean> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final javax.net.ssl.SSLContext sslContext;
 
-    public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, int ioThreads,
-            ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext,
+    /**
+     * @param transports the event loops
+     * @param ownsTransports whether {@link #close()} closes them (false when borrowed)
+     * @param executor the completion executor
+     * @param ownsExecutor whether {@link #close()} shuts it down (false when borrowed or given)
+     */
+    public ClientRuntime(Settings settings, ClientDefaults defaults, Duration connectTimeout, Duration handshakeTimeout, Transports transports,
+            boolean ownsTransports, ExecutorService executor, boolean ownsExecutor, Codecs codecs, javax.net.ssl.SSLContext sslContext,
             dev.asyncrpc.CallObserver observer) {
         this.sslContext = sslContext;
         this.observer = observer;
@@ -56,7 +64,13 @@ public final class ClientRuntime implements AutoCloseable {
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
         this.codecs = codecs;
-        this.transports = new Transports("asyncrpc-client-io", ioThreads);
+        this.transports = transports;
+        this.ownsTransports = ownsTransports;
+    }
+
+    /** The transport of the event loops (EPOLL or NIO). */
+    public dev.asyncrpc.Transport transport() {
+        return this.transports.transport();
     }
 
     /** The open pipes of this client's calls. */
@@ -117,8 +131,9 @@ public final class ClientRuntime implements AutoCloseable {
         return all;
     }
 
+    /** Closed, or its borrowed event loops are. */
     public boolean isClosed() {
-        return this.closed;
+        return this.closed || this.transports.isClosed();
     }
 
     /** Open a connection to {@code endpoint}; calls may be sent at once (they wait for the handshake). */
@@ -177,7 +192,9 @@ public final class ClientRuntime implements AutoCloseable {
         for (ClientConnection c : this.connections.keySet()) {
             c.close("client closed");
         }
-        this.transports.close();
+        if (this.ownsTransports) {
+            this.transports.close();
+        }
         this.pipeRegistry.close("the client closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdown();

@@ -15,7 +15,7 @@ public enum ReturnKind {
     /** The implementer returns void and completes an {@code AsyncReply} parameter. */
     REPLY_HANDLE,
     /**
-     * A caller's Reactor {@code Flux<T>}: shorthand for an out-pipe of {@code T} after the declared
+     * A Reactor {@code Flux<T>} return, on either side: shorthand for an out-pipe of {@code T} after the declared
      * pipes; the operation's value is {@code Void}.
      */
     FLUX;

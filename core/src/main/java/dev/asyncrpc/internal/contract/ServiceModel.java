@@ -32,10 +32,14 @@ import dev.asyncrpc.ServerCall;
  * an {@link IllegalArgumentException} that names the method and the fix: the annotation and its
  * name; overloaded operation names; async return types without {@code @AsyncRemote};
  * {@code @AsyncRemote} with a blocking return type; raw (untyped) futures; pipe parameters without
- * a concrete element type; a {@code Flux} return on an implementer's interface.
+ * a concrete element type; parameter types that cannot travel as values (a {@code Mono}, a future,
+ * a call handle, a stream or iterator, an I/O stream).
  *
  * <p>Parameters fall in three groups: wire arguments (in the CALL frame), the implementer's
- * {@code AsyncReply}, and pipes ({@code InPipe}/{@code OutPipe}, see {@link PipeParameter}).
+ * {@code AsyncReply}, and pipes ({@code InPipe}/{@code OutPipe}, or an in-pipe declared as a
+ * publisher: {@code Flux<T>}, Reactive Streams' {@code Publisher<T>} or {@code Flow.Publisher<T>},
+ * see {@link PipeParameter} and {@link PipeBinding}). A {@code Flux<T>} return is an out-pipe of
+ * {@code T} on both sides.
  */
 public final class ServiceModel {
 
@@ -130,6 +134,10 @@ public final class ServiceModel {
                 boolean in = rawParams[i] == InPipe.class;
                 pipes.add(new PipeParameter(i, pipes.size(), in, pipeElementType(m, params[i], in ? "InPipe" : "OutPipe")));
             }
+            else if (PipeBinding.ofPublisher(rawParams[i]) != null) {
+                PipeBinding binding = PipeBinding.ofPublisher(rawParams[i]);
+                pipes.add(new PipeParameter(i, pipes.size(), true, pipeElementType(m, params[i], binding.simpleName()), binding));
+            }
             else if (rawParams[i] == ServerCall.class) {
                 if (side == Side.CALLER) {
                     throw new IllegalArgumentException(signature(m) + " takes a ServerCall: that parameter belongs to an implementer's interface, not a caller's");
@@ -149,6 +157,7 @@ public final class ServiceModel {
                 replyIndex = i;
             }
             else {
+                refuseUntravelable(m, i, rawParams[i]);
                 wire.add(i);
             }
         }
@@ -177,10 +186,6 @@ public final class ServiceModel {
         if (side == Side.IMPLEMENTER && kind == ReturnKind.MONO) {
             throw new IllegalArgumentException(signature(m) + " returns Mono: implementations return CompletableFuture or CompletionStage, or take an AsyncReply");
         }
-        if (side == Side.IMPLEMENTER && kind == ReturnKind.FLUX) {
-            throw new IllegalArgumentException(signature(m) + " returns Flux: an implementation streams results through an OutPipe<T> parameter "
-                    + "(a caller may view that out-pipe as a Flux<T> return)");
-        }
 
         Type valueType;
         switch (kind) {
@@ -205,6 +210,52 @@ public final class ServiceModel {
         Duration timeout = (async != null) ? DurationText.parse(async.timeout(), "@AsyncRemote(timeout) on " + signature(m)) : null;
         return new OperationModel(m, service, m.getName(), wireIdx, wireTypes, replyIndex, serverCallIndex, kind, valueType, ordering, timeout,
                 pipes.toArray(new PipeParameter[0]));
+    }
+
+    /**
+     * Refuse a value parameter whose type cannot travel as a value: it would be encoded as an
+     * object of its class (or fail to encode) and the implementer could not rebuild it.
+     */
+    private static void refuseUntravelable(Method m, int index, Class<?> raw) {
+        String what = null;
+        String fix = "pass the value itself";
+        if (raw.getName().equals(MONO)) {
+            what = "a Mono";
+            fix = "pass the value itself, or a Flux<T> (an in-pipe) for a stream";
+        }
+        else if (java.util.concurrent.Future.class.isAssignableFrom(raw) || CompletionStage.class.isAssignableFrom(raw)
+                || raw == AsyncCall.class) {
+            what = "a future or call handle";
+            fix = "pass the value itself, once it is known";
+        }
+        else if (java.util.concurrent.Flow.Publisher.class.isAssignableFrom(raw) || isReactiveStreamsPublisher(raw)) {
+            what = "a publisher of type " + raw.getSimpleName();
+            fix = "declare the parameter as Flux<T>, Publisher<T> or Flow.Publisher<T> (an in-pipe), or InPipe<T>";
+        }
+        else if (java.util.stream.BaseStream.class.isAssignableFrom(raw) || java.util.Iterator.class.isAssignableFrom(raw)) {
+            what = "a stream or iterator";
+            fix = "pass a List, or declare an in-pipe (InPipe<T> or Flux<T>) to stream elements";
+        }
+        else if (java.io.InputStream.class.isAssignableFrom(raw) || java.io.OutputStream.class.isAssignableFrom(raw)
+                || java.io.Reader.class.isAssignableFrom(raw) || java.io.Writer.class.isAssignableFrom(raw)) {
+            what = "an I/O stream";
+            fix = "pass byte[] or String, or stream chunks through InPipe<byte[]>";
+        }
+        if (what != null) {
+            throw new IllegalArgumentException(signature(m) + " takes " + what + " as parameter " + (index + 1)
+                    + ", which cannot travel as a value: " + fix);
+        }
+    }
+
+    private static boolean isReactiveStreamsPublisher(Class<?> raw) {
+        for (Class<?> c = raw; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals("org.reactivestreams.Publisher") || isReactiveStreamsPublisher(i)) {
+                    return true;
+                }
+            }
+        }
+        return raw.getName().equals("org.reactivestreams.Publisher");
     }
 
     /** The element type of a pipe parameter: concrete, and not itself a pipe or handle. */

@@ -38,12 +38,57 @@ public final class CallPipes {
         for (int i = 0; i < this.ends.length; i++) {
             int at = this.params[i].parameterIndex();
             if (at >= 0) {
-                values[at] = this.ends[i];
+                values[at] = PublisherAdapters.fromFlow(this.ends[i], this.params[i].binding());
             }
         }
     }
 
-    /** The caller's end of the implicit out-pipe of a {@code Flux} return, or {@code null}. */
+    /**
+     * An implementer returned a {@code Flux}: its elements go out through the implicit out-pipe,
+     * with the caller's credit as the flux's demand; the pipe closes when the flux completes and
+     * aborts when it fails.
+     * @return completes (with {@code null}) once the flux has completed and the pipe is closed, or
+     *         fails with the flux's failure once the pipe is aborted: the call's outcome
+     * @throws IllegalStateException when the operation has no implicit out-pipe or {@code flux} is null
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.concurrent.CompletableFuture<Object> streamFrom(Object flux) {
+        PipeEnd<?> out = implicitOut();
+        if (out == null) {
+            throw new IllegalStateException(this.operation + " has no Flux return to stream from");
+        }
+        if (flux == null) {
+            throw new IllegalStateException(this.operation + " returned null: return a Flux (Flux.empty() for no elements)");
+        }
+        java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.Flow.Subscriber<Object> pipe = (java.util.concurrent.Flow.Subscriber<Object>) out;
+        PublisherAdapters.subscribe(flux, new java.util.concurrent.Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                pipe.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(Object item) {
+                pipe.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                pipe.onError(failure);
+                outcome.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                pipe.onComplete();
+                outcome.complete(null);
+            }
+        });
+        return outcome;
+    }
+
+    /** The end of the implicit out-pipe of a {@code Flux} return, or {@code null}. */
     public PipeEnd<?> implicitOut() {
         for (int i = 0; i < this.ends.length; i++) {
             if (this.params[i].isImplicit()) {

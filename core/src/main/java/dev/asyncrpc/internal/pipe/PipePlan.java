@@ -5,6 +5,8 @@ import java.util.concurrent.Executor;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.codec.ValueCodec;
 import dev.asyncrpc.internal.contract.OperationModel;
+import dev.asyncrpc.InPipe;
+import dev.asyncrpc.internal.contract.PipeBinding;
 import dev.asyncrpc.internal.contract.PipeParameter;
 
 /**
@@ -53,6 +55,14 @@ public final class PipePlan {
             Object arg = args[p.parameterIndex()];
             String what = (p.in() ? "InPipe" : "OutPipe");
             String argument = "argument " + (p.parameterIndex() + 1) + " of " + this.model.signature();
+            if (p.binding() != PipeBinding.PIPE) {
+                // an in-pipe declared as a publisher: a new pipe fed from it, demand mapped to credit
+                if (arg == null) {
+                    throw new IllegalArgumentException(argument + " is null: pass a " + p.binding().simpleName()
+                            + " (an empty one for no elements)");
+                }
+                arg = InPipe.from(PublisherAdapters.toFlow(arg, p.binding()));
+            }
             if (arg == null) {
                 throw new IllegalArgumentException(argument + " is null: pass a new pipe, " + what + ".create()"
                         + (p.in() ? " or InPipe.from(publisher)" : ""));

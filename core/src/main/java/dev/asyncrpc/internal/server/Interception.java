@@ -29,6 +29,7 @@ final class Interception implements ServerInterceptor.Call {
 
     private final ServerCall call;
     private final ServerInterceptor[] chain;
+    private final boolean async;
 
     private volatile Principal principal;
     /** Attached contexts, replaced (never changed) on attach so that other threads read a snapshot. */
@@ -39,9 +40,10 @@ final class Interception implements ServerInterceptor.Call {
     private final List<CallContext.Scope> dispatchScopes = new ArrayList<>(2);
     private volatile boolean intercepting;
 
-    Interception(ServerCall call, ServerInterceptor[] chain) {
+    Interception(ServerCall call, ServerInterceptor[] chain, boolean async) {
         this.call = call;
         this.chain = chain;
+        this.async = async;
     }
 
     /**
@@ -161,6 +163,11 @@ final class Interception implements ServerInterceptor.Call {
     @Override
     public List<java.security.cert.X509Certificate> peerCertificates() {
         return this.call.peerCertificates();
+    }
+
+    @Override
+    public boolean isAsync() {
+        return this.async;
     }
 
     @Override

@@ -30,7 +30,7 @@ import io.netty.buffer.ByteBuf;
  * <p>State changes (done, cancelled, disconnected) and the cancel/disconnect actions run under this
  * object's monitor, so that no action starts after the reply was decided.
  */
-final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCall {
+final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerCall {
 
     private static final AtomicReferenceFieldUpdater<ServerCallContext, ByteBuf> ARGS =
             AtomicReferenceFieldUpdater.newUpdater(ServerCallContext.class, ByteBuf.class, "args");
@@ -135,8 +135,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
             started(); // as late as possible: the next call of this ordering key is released now
             Object result = this.method.invoker.invoke(this.method.target, values);
             switch (this.method.model.returnKind()) {
-                case VALUE -> reply(result);
+                case VALUE -> {
+                    WorkerPool.finishing(); // only the reply is left: the next waiting call may take this worker
+                    reply(result);
+                }
                 case COMPLETABLE_FUTURE, COMPLETION_STAGE -> completeWith(result);
+                // the elements stream out through the implicit out-pipe; the call ends with the flux
+                case FLUX -> completeWith(this.pipes.streamFrom(result));
                 default -> { } // REPLY_HANDLE: the implementation completes this context
             }
         }
@@ -273,6 +278,13 @@ final class ServerCallContext implements Runnable, AsyncReply<Object>, ServerCal
         finally {
             in.release();
         }
+    }
+
+    /** The worker executor refused this call, which never ran: it fails with {@code status} (loop or any thread). */
+    @Override
+    public void rejected(Status status, String message) {
+        discard();
+        fail(status, message);
     }
 
     /** Release what the call still owns if it is never run (executor rejected it, connection closed). */

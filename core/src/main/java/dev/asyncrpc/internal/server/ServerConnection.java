@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.pipe.PipeTable;
@@ -32,6 +31,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private final ServerRuntime runtime;
     private final Executor executor;
+    /** This connection's share of the workers. */
+    private final WorkLane lane;
     private WriteQueue writes;
     private PipeTable pipes;
     private ChannelHandlerContext ctx;
@@ -49,6 +50,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     ServerConnection(ServerRuntime runtime) {
         this.runtime = runtime;
         this.executor = runtime.executor();
+        this.lane = runtime.dispatch().newLane();
     }
 
     ServerRuntime runtime() {
@@ -126,7 +128,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                     ServerCallContext call = this.calls.get(frame.callId());
                     boolean abortive = frame.payload().readableBytes() == 0 || frame.payload().readUnsignedByte() == 0;
                     if (call != null) {
-                        runOffLoop(() -> call.cancelled(abortive));
+                        runOffLoop(WorkerTask.of(() -> call.cancelled(abortive)));
                     }
                     if (abortive) {
                         this.pipes.cancelled(frame.callId()); // the implementation's pushes and pulls fail with CANCELLED
@@ -200,7 +202,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             metadata = Frames.readMetadata(p.readSlice(size));
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
-            error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls " + limits.maxConcurrentCalls() + ")");
+            this.runtime.refused();
+            error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls "
+                    + limits.maxConcurrentCalls() + "); the call was not run (safe to retry)");
             return false;
         }
         ServerMethod method;
@@ -220,12 +224,28 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
             return false;
         }
+        if (!this.runtime.tryCallStarted()) {
+            this.runtime.refused();
+            error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
+                    + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
+            return false;
+        }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
         this.calls.put(id, call);
         attachPipes(call);
-        this.runtime.callStarted();
         if (timeoutMillis >= 0) {
-            call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(call::deadlinePassed), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            call.deadlineTimer = this.ctx.executor().schedule(() -> runOffLoop(new WorkerTask() {
+                @Override
+                public void run() {
+                    call.deadlinePassed();
+                }
+
+                @Override
+                public void rejected(Status status, String message) {
+                    call.discard();
+                    call.fail(Status.DEADLINE_EXCEEDED, "the deadline of " + call.method.model.fullName() + " passed on the server");
+                }
+            }), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         if (method.isAsync() || orderingKey != 0) {
             this.batch.add(call); // dispatched at the end of the read, in arrival order per ordering key
@@ -251,29 +271,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             if (this.ordered.size() >= 1024) {
                 this.ordered.removeIf(OrderedDispatch::isIdle);
             }
-            d = new OrderedDispatch(this.executor);
+            d = new OrderedDispatch(this.lane);
             this.ordered.put(key, d);
         }
         return d;
     }
 
-    private void runOffLoop(Runnable task) {
-        try {
-            this.executor.execute(task);
-        }
-        catch (RejectedExecutionException ex) {
-            // stopping: the call will be failed by the connection closing
-        }
+    /** Control work (cancel, deadline, disconnect) bypasses the lane; a refusal is counted and logged. */
+    private void runOffLoop(WorkerTask task) {
+        this.runtime.dispatch().execute(task);
     }
 
     private void submit(ServerCallContext call) {
-        try {
-            this.executor.execute(call);
-        }
-        catch (RejectedExecutionException ex) {
-            call.discard();
-            call.fail(Status.UNAVAILABLE, "server is not accepting work");
-        }
+        this.lane.execute(call);
     }
 
     @Override
@@ -380,24 +390,32 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatch.submit(first);
             return;
         }
-        dispatch.submit(() -> {
+        dispatch.submit(new CallBatch(unit, () -> {
             try {
                 unit.forEach(ServerCallContext::run);
             }
             finally {
                 dispatch.started();
             }
-        });
+        }));
     }
 
     private void submitTask(List<ServerCallContext> calls, Runnable task) {
-        try {
-            this.executor.execute(task);
+        this.lane.execute(new CallBatch(calls, task));
+    }
+
+    /** Asynchronous calls run as one task; a refusal fails each of them (never run). */
+    private record CallBatch(List<ServerCallContext> calls, Runnable task) implements WorkerTask {
+
+        @Override
+        public void run() {
+            this.task.run();
         }
-        catch (RejectedExecutionException ex) {
-            for (ServerCallContext call : calls) {
-                call.discard();
-                call.fail(Status.UNAVAILABLE, "server is not accepting work");
+
+        @Override
+        public void rejected(Status status, String message) {
+            for (ServerCallContext call : this.calls) {
+                call.rejected(status, message);
             }
         }
     }
@@ -442,7 +460,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             if (call.deadlineTimer != null) {
                 call.deadlineTimer.cancel(false);
             }
-            runOffLoop(call::disconnected);
+            runOffLoop(WorkerTask.of(call::disconnected));
             this.runtime.callEnded();
         }
         this.calls.clear();

@@ -60,6 +60,6 @@ public final class ServerInterceptors {
     /** Start intercepting {@code call}, or {@code null} when its service has no interceptors. */
     Interception begin(ServerCallContext call) {
         ServerInterceptor[] chain = forService(call.service());
-        return (chain.length == 0) ? null : new Interception(call, chain);
+        return (chain.length == 0) ? null : new Interception(call, chain, call.method.isAsync());
     }
 }

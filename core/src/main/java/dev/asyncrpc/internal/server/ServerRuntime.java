@@ -29,6 +29,7 @@ public final class ServerRuntime implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     private final Transports transports;
+    private final boolean ownsTransports;
     private final PipeRegistry pipeRegistry = new PipeRegistry();
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
@@ -39,15 +40,25 @@ public final class ServerRuntime implements AutoCloseable {
     private final io.netty.handler.ssl.ClientAuth clientAuth;
     final dev.asyncrpc.CallObserver observer;
 
+    /** Hands work to the executor: per-connection lanes, counts, refusals (replaced by {@link #limits}). */
+    private volatile WorkerDispatch dispatch;
+    /** The most calls in progress on all connections together. */
+    private volatile int maxCallsInProgress = Integer.MAX_VALUE;
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+
     /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
     boolean directDispatch;
     private ServerInterceptors interceptors = ServerInterceptors.NONE;
     private ExceptionMapping exceptionMapping = ExceptionMapping.DEFAULT;
     private boolean closed;
 
+    /**
+     * @param transports the event loops
+     * @param ownsTransports whether {@link #close()} closes them (false when borrowed from shared resources)
+     */
     public ServerRuntime(Endpoint endpoint, ServiceRegistry registry, Settings settings, ExecutorService executor,
-            boolean ownsExecutor, int ioThreads, javax.net.ssl.SSLContext sslContext, io.netty.handler.ssl.ClientAuth clientAuth,
-            dev.asyncrpc.CallObserver observer) {
+            boolean ownsExecutor, Transports transports, boolean ownsTransports, javax.net.ssl.SSLContext sslContext,
+            io.netty.handler.ssl.ClientAuth clientAuth, dev.asyncrpc.CallObserver observer) {
         this.observer = observer;
         this.sslContext = sslContext;
         this.clientAuth = clientAuth;
@@ -56,7 +67,66 @@ public final class ServerRuntime implements AutoCloseable {
         this.settings = settings;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        this.transports = new Transports("asyncrpc-server-io", ioThreads);
+        this.transports = transports;
+        this.ownsTransports = ownsTransports;
+        this.dispatch = new WorkerDispatch(executor, Integer.MAX_VALUE);
+    }
+
+    /** The transport of the event loops (EPOLL or NIO). */
+    public dev.asyncrpc.Transport transport() {
+        return this.transports.transport();
+    }
+
+    /**
+     * Set the budgets (before {@link #start()}).
+     * @param maxCallsInProgress the most calls in progress on all connections together
+     * @param workersPerConnection the most tasks of one connection given to the worker executor at once
+     */
+    public void limits(int maxCallsInProgress, int workersPerConnection) {
+        this.maxCallsInProgress = maxCallsInProgress;
+        this.dispatch = new WorkerDispatch(this.executor, workersPerConnection);
+    }
+
+    WorkerDispatch dispatch() {
+        return this.dispatch;
+    }
+
+    public int maxCallsInProgress() {
+        return this.maxCallsInProgress;
+    }
+
+    /** Work waiting for a worker: in connections' lanes and in the executor's queue. */
+    public int queuedWork() {
+        return this.dispatch.waiting();
+    }
+
+    /** Work running on workers now. */
+    public int busyWorkers() {
+        return this.dispatch.running();
+    }
+
+    /** Worker threads alive now, or -1 when the executor is not the server's own pool. */
+    public int workerThreads() {
+        return (this.executor instanceof WorkerPool pool) ? pool.threads() : -1;
+    }
+
+    /** The most worker threads, or -1 when the executor is not the server's own pool. */
+    public int maxWorkerThreads() {
+        return (this.executor instanceof WorkerPool pool) ? pool.maxThreads() : -1;
+    }
+
+    /** Calls refused because a limit was reached (per connection or server-wide), since start. */
+    public long refusedCalls() {
+        return this.refused.sum();
+    }
+
+    /** Tasks the worker executor refused (their calls failed, never ran inline), since start. */
+    public long rejectedTasks() {
+        return this.dispatch.rejected();
+    }
+
+    void refused() {
+        this.refused.increment();
     }
 
     ServiceRegistry registry() {
@@ -111,7 +181,9 @@ public final class ServerRuntime implements AutoCloseable {
             this.serverChannel = b.bind(address).syncUninterruptibly().channel();
         }
         catch (RuntimeException ex) {
-            this.transports.close();
+            if (this.ownsTransports) {
+                this.transports.close();
+            }
             throw new IllegalStateException("cannot listen on " + this.endpoint + ": " + ex.getMessage(), ex);
         }
     }
@@ -168,9 +240,20 @@ public final class ServerRuntime implements AutoCloseable {
         }
     }
 
-    /** A call started (any thread). */
-    void callStarted() {
-        this.activeCalls.incrementAndGet();
+    /**
+     * A call starts if the server-wide budget has room (any thread).
+     * @return {@code false} if {@code maxCallsInProgress} calls are in progress already
+     */
+    boolean tryCallStarted() {
+        while (true) {
+            int n = this.activeCalls.get();
+            if (n >= this.maxCallsInProgress) {
+                return false;
+            }
+            if (this.activeCalls.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     /** A call ended: replied to, or its connection closed (any thread). */
@@ -255,7 +338,9 @@ public final class ServerRuntime implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         this.connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        this.transports.close();
+        if (this.ownsTransports) {
+            this.transports.close();
+        }
         this.pipeRegistry.close("the server closed"); // unread pipe data of ended calls
         if (this.ownsExecutor) {
             this.executor.shutdownNow();

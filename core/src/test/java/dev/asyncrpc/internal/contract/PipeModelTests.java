@@ -111,10 +111,16 @@ class PipeModelTests {
     }
 
     @Test
-    void fluxReturnBelongsToTheCaller() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ServiceModel.of(FluxImplementer.class, ServiceModel.Side.IMPLEMENTER))
-                .withMessage("FluxImplementer.export(String) returns Flux: an implementation streams results through an OutPipe<T> parameter "
-                        + "(a caller may view that out-pipe as a Flux<T> return)");
+    void fluxReturnIsAnImplicitOutPipeOnBothSides() {
+        for (ServiceModel.Side side : ServiceModel.Side.values()) {
+            OperationModel export = ServiceModel.of(FluxImplementer.class, side).operations().values().iterator().next();
+            assertThat(export.returnKind()).isEqualTo(ReturnKind.FLUX);
+            assertThat(export.valueType()).isEqualTo(Void.class);
+            assertThat(export.pipes()).singleElement().satisfies((p) -> {
+                assertThat(p.isImplicit()).isTrue();
+                assertThat(p.in()).isFalse();
+            });
+        }
         assertThatIllegalArgumentException().isThrownBy(() -> ServiceModel.of(FluxWithoutAsync.class, ServiceModel.Side.CALLER))
                 .withMessage("FluxWithoutAsync.export(String) returns Flux but is not annotated @AsyncRemote: add @AsyncRemote, "
                         + "or make it a plain method that returns the value");

@@ -86,7 +86,7 @@ class InterceptionTests {
 
     @Test
     void contextsOpenAsAttachedAndCloseInReverseWhenTheDispatchEnds() {
-        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") });
+        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") }, false);
         interception.run();
         assertThat(this.events).containsExactly("intercept a", "open a", "intercept b", "open b");
         this.events.clear();
@@ -96,7 +96,7 @@ class InterceptionTests {
 
     @Test
     void openReestablishesEveryContextElsewhere() {
-        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") });
+        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") }, false);
         interception.run();
         interception.endDispatch();
         this.events.clear();
@@ -108,7 +108,7 @@ class InterceptionTests {
 
     @Test
     void listenersAreToldInReverseWithTheContextsCurrent() {
-        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") });
+        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), attaching("b") }, false);
         interception.run();
         interception.endDispatch();
         this.events.clear();
@@ -125,7 +125,7 @@ class InterceptionTests {
             this.events.add("never");
             return null;
         };
-        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), refuse, never });
+        Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { attaching("a"), refuse, never }, false);
         assertThatThrownBy(interception::run).isInstanceOf(RemoteCallException.class).hasMessageContaining("no token");
         interception.endDispatch();
         interception.completed(Status.UNAUTHENTICATED, "no token");
@@ -138,7 +138,7 @@ class InterceptionTests {
         Interception interception = new Interception(call("notes", "find"), new ServerInterceptor[] { call -> {
             kept[0] = call;
             return null;
-        } });
+        } }, false);
         interception.run();
         assertThatThrownBy(() -> kept[0].attach(context("late"))).isInstanceOf(IllegalStateException.class)
                 .hasMessage("attach: a CallContext can only be attached while the interceptors run");
@@ -155,7 +155,7 @@ class InterceptionTests {
         }, call -> {
             call.principal(() -> "second");
             return null;
-        } });
+        } }, false);
         interception.run();
         assertThat(interception.principalValue()).map(java.security.Principal::getName).contains("second");
     }
@@ -173,7 +173,7 @@ class InterceptionTests {
             call.attach(failingClose);
             call.attach(context("ok"));
             return null;
-        } });
+        } }, false);
         interception.run();
         interception.endDispatch();
         assertThat(this.events).containsExactly("open ok", "close ok");

@@ -67,7 +67,8 @@ public final class AsyncRpcEndpoint {
         }
         List<ServiceDescriptor> services = new ArrayList<>();
         byService.forEach((name, operations) -> services.add(new ServiceDescriptor(name, operations)));
-        return new ServerDescriptor(s.address(), s.isAccepting(), s.activeCalls(), s.connections(), services, pipes(s.openPipes()));
+        return new ServerDescriptor(s.address(), s.isAccepting(), s.activeCalls(), s.connections(), services, pipes(s.openPipes()),
+                s.transport().name().toLowerCase());
     }
 
     private Map<String, ClientDescriptor> clients() {
@@ -79,7 +80,7 @@ public final class AsyncRpcEndpoint {
                 .map((call) -> new PendingCallDescriptor(call.service(), call.operation(), call.age().toMillis(), call.state()))
                 .toList();
             clients.put(service, new ClientDescriptor(client.address(), client.endpoints(), ConnectionState.of(client).name(),
-                    client.connections(), client.pendingCalls(), pending, pipes(client.openPipes())));
+                    client.connections(), client.pendingCalls(), pending, pipes(client.openPipes()), client.transport().name().toLowerCase()));
         });
         return clients;
     }
@@ -111,9 +112,10 @@ public final class AsyncRpcEndpoint {
      * @param services the services served
      * @param openPipes the pipes of calls in progress that are open now, by call id and pipe index
      *        (at most {@code asyncrpc.endpoint.max-pending-calls})
+     * @param transport the Netty transport of the server's event loops: {@code epoll} or {@code nio}
      */
     public record ServerDescriptor(String address, boolean accepting, int activeCalls, int connections, List<ServiceDescriptor> services,
-            List<PipeDescriptor> openPipes) {
+            List<PipeDescriptor> openPipes, String transport) {
     }
 
     /**
@@ -147,9 +149,10 @@ public final class AsyncRpcEndpoint {
      * @param pending the calls the connections hold, oldest first, at most {@code asyncrpc.endpoint.max-pending-calls}
      * @param openPipes the pipes of this client's calls that are open now, by call id and pipe
      *        index (at most {@code asyncrpc.endpoint.max-pending-calls})
+     * @param transport the Netty transport of the client's event loops: {@code epoll} or {@code nio}
      */
     public record ClientDescriptor(String address, List<String> endpoints, String connection, int connections, int pendingCalls,
-            List<PendingCallDescriptor> pending, List<PipeDescriptor> openPipes) {
+            List<PendingCallDescriptor> pending, List<PipeDescriptor> openPipes, String transport) {
     }
 
     /**

@@ -51,6 +51,20 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
     static final String SERVER_CONNECTIONS = "asyncrpc.server.connections";
 
+    static final String SERVER_WORK_QUEUED = "asyncrpc.server.work.queued";
+
+    static final String SERVER_WORKERS_BUSY = "asyncrpc.server.workers.busy";
+
+    static final String SERVER_WORKERS_THREADS = "asyncrpc.server.workers.threads";
+
+    static final String SERVER_WORKERS_MAX = "asyncrpc.server.workers.max";
+
+    static final String SERVER_CALLS_LIMIT = "asyncrpc.server.calls.limit";
+
+    static final String SERVER_CALLS_REFUSED = "asyncrpc.server.calls.refused";
+
+    static final String SERVER_WORK_REJECTED = "asyncrpc.server.work.rejected";
+
     static final String GOAWAYS = "asyncrpc.goaways";
 
     static final String CLIENT_PIPES_OPEN = "asyncrpc.client.pipes.open";
@@ -157,6 +171,33 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .register(registry);
         Gauge.builder(SERVER_CONNECTIONS, () -> server(AsyncRpcServer::connections))
             .description("Connections open to the server")
+            .register(registry);
+        Gauge.builder(SERVER_WORK_QUEUED, () -> server(AsyncRpcServer::queuedWork))
+            .description("Calls (and batches of asynchronous calls) waiting for a worker thread: in connections' quotas or in the worker executor's queue")
+            .register(registry);
+        Gauge.builder(SERVER_WORKERS_BUSY, () -> server(AsyncRpcServer::busyWorkers))
+            .description("Worker threads running a call (or a batch of asynchronous calls) now, with any executor")
+            .register(registry);
+        Gauge.builder(SERVER_WORKERS_THREADS, () -> ownPool(AsyncRpcServer::workerThreads))
+            .description("Threads of the server's own worker pool alive now (NaN with another executor)")
+            .register(registry);
+        Gauge.builder(SERVER_WORKERS_MAX, () -> ownPool(AsyncRpcServer::maxWorkerThreads))
+            .description("The most threads of the server's own worker pool (NaN with another executor)")
+            .register(registry);
+        Gauge.builder(SERVER_CALLS_LIMIT, () -> server(AsyncRpcServer::maxCallsInProgress))
+            .description("The most calls in progress on all connections together; more are refused with RESOURCE_EXHAUSTED")
+            .register(registry);
+        FunctionCounter.builder(SERVER_CALLS_REFUSED, this, (metrics) -> {
+            AsyncRpcServer s = metrics.server.get();
+            return (s != null) ? s.refusedCalls() : 0;
+        })
+            .description("Calls refused with RESOURCE_EXHAUSTED because a limit of calls in progress (per connection or server-wide) was reached; they never ran")
+            .register(registry);
+        FunctionCounter.builder(SERVER_WORK_REJECTED, this, (metrics) -> {
+            AsyncRpcServer s = metrics.server.get();
+            return (s != null) ? s.rejectedWork() : 0;
+        })
+            .description("Work the worker executor refused; its calls failed without running")
             .register(registry);
         for (PipeInfo.Direction direction : PipeInfo.Direction.values()) {
             String tag = direction.name().toLowerCase(Locale.ROOT);
@@ -298,6 +339,12 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .tag("service", service)
             .baseUnit("seconds")
             .register(registry);
+    }
+
+    private double ownPool(ToIntFunction<AsyncRpcServer> count) {
+        AsyncRpcServer s = this.server.get();
+        int n = (s != null) ? count.applyAsInt(s) : 0;
+        return (n < 0) ? Double.NaN : n;
     }
 
     private int server(ToIntFunction<AsyncRpcServer> count) {

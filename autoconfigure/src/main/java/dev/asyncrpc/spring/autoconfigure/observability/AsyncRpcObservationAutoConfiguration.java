@@ -4,6 +4,7 @@ import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.spring.observation.AsyncRpcClientObservationConvention;
 import dev.asyncrpc.spring.observation.AsyncRpcServerObservationConvention;
 import dev.asyncrpc.spring.observation.ObservationCallObserver;
+import dev.asyncrpc.spring.observation.ObservationServerInterceptor;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,11 +15,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of Micrometer Observation for asyncrpc calls: with an
  * {@link ObservationRegistry} bean, an {@link ObservationCallObserver} observes every call of the
- * server and the clients ({@code asyncrpc.server.requests}, {@code asyncrpc.client.requests}),
+ * clients ({@code asyncrpc.client.requests}) and an {@link ObservationServerInterceptor} every call
+ * of the server ({@code asyncrpc.server.requests}, current while the implementation runs),
  * named and tagged by {@link AsyncRpcClientObservationConvention} and
  * {@link AsyncRpcServerObservationConvention} beans when there are any.
  */
@@ -32,8 +35,15 @@ public final class AsyncRpcObservationAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ObservationCallObserver asyncRpcObservationCallObserver(ObservationRegistry registry,
-            ObjectProvider<AsyncRpcClientObservationConvention> clientConvention,
+            ObjectProvider<AsyncRpcClientObservationConvention> clientConvention) {
+        return new ObservationCallObserver(registry, clientConvention.getIfUnique());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @Order(ObservationServerInterceptor.ORDER)
+    ObservationServerInterceptor asyncRpcObservationServerInterceptor(ObservationRegistry registry,
             ObjectProvider<AsyncRpcServerObservationConvention> serverConvention) {
-        return new ObservationCallObserver(registry, clientConvention.getIfUnique(), serverConvention.getIfUnique());
+        return new ObservationServerInterceptor(registry, serverConvention.getIfUnique());
     }
 }

@@ -11,7 +11,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * The server's health: UP while it is bound and accepting calls; OUT_OF_SERVICE before it starts,
  * from the moment a drain begins, and once it is stopped, so that the readiness group takes the
- * application out of rotation before its calls are refused.
+ * application out of rotation before its calls are refused. Saturation shows in the details (calls
+ * in progress against their budget, work queued for workers, busy and live worker threads, calls
+ * refused and work rejected so far) without changing the status: a busy server that sheds load is
+ * still serving.
  */
 final class AsyncRpcServerHealthIndicator implements HealthIndicator {
 
@@ -33,6 +36,13 @@ final class AsyncRpcServerHealthIndicator implements HealthIndicator {
             .withDetail("services", s.services())
             .withDetail("activeCalls", s.activeCalls())
             .withDetail("connections", s.connections())
+            .withDetail("maxCallsInProgress", s.maxCallsInProgress())
+            .withDetail("queuedWork", s.queuedWork())
+            .withDetail("busyWorkers", s.busyWorkers())
+            .withDetail("workerThreads", s.workerThreads())
+            .withDetail("maxWorkerThreads", s.maxWorkerThreads())
+            .withDetail("refusedCalls", s.refusedCalls())
+            .withDetail("rejectedWork", s.rejectedWork())
             .build();
     }
 }

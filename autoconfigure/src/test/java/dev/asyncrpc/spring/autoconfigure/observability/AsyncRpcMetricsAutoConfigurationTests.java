@@ -147,6 +147,33 @@ class AsyncRpcMetricsAutoConfigurationTests {
     }
 
     @Test
+    void saturationIsVisibleInGaugesAndRefusalsAreCounted() {
+        this.runner.withPropertyValues("asyncrpc.server.max-calls-in-progress=2", "asyncrpc.server.max-concurrent-calls=10").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            Metered.Async async = context.getBean(Metered.Async.class);
+            MeteredEndpoint endpoint = context.getBean(MeteredEndpoint.class);
+            assertThat(context.getBean(Metered.Plain.class).greet("a")).isEqualTo("Hello, a");
+            assertThat(gauge(registry, "asyncrpc.server.calls.limit")).isEqualTo(2);
+            assertThat(gauge(registry, "asyncrpc.server.workers.max")).isEqualTo(64);
+            assertThat(gauge(registry, "asyncrpc.server.workers.threads")).isBetween(1.0, 64.0);
+            assertThat(gauge(registry, "asyncrpc.server.workers.busy")).isZero();
+            assertThat(gauge(registry, "asyncrpc.server.work.queued")).isZero();
+            AsyncCall<String> first = async.hold("first");
+            AsyncCall<String> second = async.hold("second");
+            endpoint.awaitHeld(WAIT);
+            endpoint.awaitHeld(WAIT);
+            assertThatExceptionOfType(RemoteCallException.class).isThrownBy(() -> async.greet("third").join(WAIT))
+                .satisfies((ex) -> assertThat(ex.status()).isEqualTo(Status.RESOURCE_EXHAUSTED));
+            assertThat(registry.get("asyncrpc.server.calls.refused").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("asyncrpc.server.work.rejected").functionCounter().count()).isZero();
+            endpoint.release("first");
+            endpoint.release("second");
+            first.join(WAIT);
+            second.join(WAIT);
+        });
+    }
+
+    @Test
     void countsGoAwaysSentAndReceived() {
         this.runner.run((context) -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);

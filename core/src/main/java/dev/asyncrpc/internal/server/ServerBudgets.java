@@ -1,0 +1,59 @@
+package dev.asyncrpc.internal.server;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The defaults of the server's budgets and worker pool, in one place so that the builder, the
+ * Spring properties and the docs agree.
+ * <ul>
+ * <li>calls in progress on all connections: max heap / 8 KiB, between 1,024 and 1,000,000 (a call in
+ * progress costs the server about 1 to 2 KiB of heap besides what its implementation holds, so this
+ * keeps the calls' own bookkeeping under about a quarter of the heap: 32,768 calls at
+ * {@code -Xmx256m});</li>
+ * <li>calls in progress on one connection: an eighth of that, at most 10,000 (4,096 at
+ * {@code -Xmx256m}), so that a few connections cannot take the whole budget;</li>
+ * <li>worker threads: at most 64, one per core started without waiting, retired after 60 s idle;</li>
+ * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1).</li>
+ * </ul>
+ */
+public final class ServerBudgets {
+
+    /** Heap assumed per call in progress when the server-wide budget is derived from the heap. */
+    public static final long HEAP_PER_CALL = 8 * 1024;
+
+    public static final int DEFAULT_WORKER_THREADS = 64;
+
+    public static final Duration DEFAULT_WORKER_KEEP_ALIVE = Duration.ofSeconds(60);
+
+    private ServerBudgets() {
+    }
+
+    /** The default server-wide budget of calls in progress for a heap of {@code maxHeapBytes}. */
+    public static int maxCallsInProgress(long maxHeapBytes) {
+        return (int) Math.max(1_024, Math.min(1_000_000, maxHeapBytes / HEAP_PER_CALL));
+    }
+
+    /** The default server-wide budget of calls in progress for this JVM's heap. */
+    public static int maxCallsInProgress() {
+        return maxCallsInProgress(Runtime.getRuntime().maxMemory());
+    }
+
+    /** The default limit of calls in progress on one connection, given the server-wide budget. */
+    public static int maxConcurrentCalls(int maxCallsInProgress) {
+        return Math.max(1, Math.min(10_000, maxCallsInProgress / 8));
+    }
+
+    /** The default limit of one connection's tasks on the workers at once, given the most worker threads. */
+    public static int workersPerConnection(int workerThreads) {
+        return Math.max(1, workerThreads / 2);
+    }
+
+    /**
+     * The server's own worker pool: one thread per core started at once, more (up to
+     * {@code maxThreads}) only while tasks wait; idle threads retire after {@code keepAlive}.
+     */
+    public static ExecutorService workerPool(String prefix, int maxThreads, Duration keepAlive) {
+        return new WorkerPool(prefix, WorkerPool.defaultCore(), maxThreads, keepAlive);
+    }
+}
