@@ -7,12 +7,22 @@ import java.util.function.Consumer;
 
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.ServerCall;
+import dev.asyncrpc.ServerExceptionMapper;
+import dev.asyncrpc.ServerInterceptor;
 import dev.asyncrpc.Status;
-import dev.asyncrpc.spring.AsyncRpcServerCustomizer;
 import dev.asyncrpc.spring.security.ServerCallAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -51,34 +61,68 @@ import org.springframework.security.oauth2.server.resource.introspection.OpaqueT
 @EnableConfigurationProperties(AsyncRpcServerSecurityProperties.class)
 public final class AsyncRpcServerSecurityAutoConfiguration {
 
-    /** Runs before other customizers, so that the security interceptor is the first a call passes. */
+    /**
+     * The security interceptor, when security is configured; it runs right after the observation
+     * interceptor (so that refused calls are observed too) and before the application's interceptors
+     * (which then see the caller as {@code ServerCall.principal()}).
+     */
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    AsyncRpcServerCustomizer asyncRpcServerSecurityCustomizer(AsyncRpcServerSecurityProperties properties,
+    @Order(SecurityServerInterceptor.ORDER)
+    @Conditional(OnCallSecurityCondition.class)
+    ServerInterceptor asyncRpcSecurityServerInterceptor(AsyncRpcServerSecurityProperties properties,
             ObjectProvider<ServerCallAuthenticator> authenticators, ObjectProvider<AuthorizationManager<ServerCall>> managers,
             ObjectProvider<SecurityContextHolderStrategy> holder, ObjectProvider<SecurityRefusalCounter> refusals) {
-        return (builder) -> {
-            ServerCallAuthenticator authenticator = authenticators.getIfUnique();
-            PropertyRules rules = new PropertyRules(properties.getRules());
-            List<AuthorizationManager<ServerCall>> all = new ArrayList<>();
-            if (!rules.isEmpty()) {
-                all.add(rules);
-            }
-            managers.orderedStream().forEach(all::add);
-            if (authenticator == null && all.isEmpty()) {
-                return; // nothing configured: calls are not secured
-            }
-            List<OperationPattern> permit = new ArrayList<>();
-            for (int i = 0; i < properties.getPermit().size(); i++) {
-                permit.add(OperationPattern.parse("asyncrpc.server.security.permit[" + i + "]", properties.getPermit().get(i)));
-            }
-            SecurityRefusalCounter available = refusals.getIfAvailable();
-            Consumer<Status> counter = (available != null) ? available : (status) -> {
-            };
-            CallSecurity security = new CallSecurity(authenticator, permit, all, counter);
-            builder.interceptor(new SecurityServerInterceptor(security, holder.getIfAvailable(SecurityContextHolder::getContextHolderStrategy)));
-            builder.exceptionMapper(new AccessDeniedExceptionMapper());
+        List<AuthorizationManager<ServerCall>> all = new ArrayList<>();
+        PropertyRules rules = new PropertyRules(properties.getRules());
+        if (!rules.isEmpty()) {
+            all.add(rules);
+        }
+        managers.orderedStream().forEach(all::add);
+        List<OperationPattern> permit = new ArrayList<>();
+        for (int i = 0; i < properties.getPermit().size(); i++) {
+            permit.add(OperationPattern.parse("asyncrpc.server.security.permit[" + i + "]", properties.getPermit().get(i)));
+        }
+        SecurityRefusalCounter available = refusals.getIfAvailable();
+        Consumer<Status> counter = (available != null) ? available : (status) -> {
         };
+        CallSecurity security = new CallSecurity(authenticators.getIfUnique(), permit, all, counter);
+        return new SecurityServerInterceptor(security, holder.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+    }
+
+    /** Method security's refusals inside implementations become PERMISSION_DENIED or UNAUTHENTICATED. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    @Conditional(OnCallSecurityCondition.class)
+    ServerExceptionMapper asyncRpcAccessDeniedExceptionMapper() {
+        return new AccessDeniedExceptionMapper();
+    }
+
+    /**
+     * Matches when the server's calls are to be secured: a {@link ServerCallAuthenticator} bean (the
+     * bearer-token one below included), a rule in {@code asyncrpc.server.security.rules}, or an
+     * {@code AuthorizationManager<ServerCall>} bean.
+     */
+    static final class OnCallSecurityCondition extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ConfigurableListableBeanFactory beans = context.getBeanFactory();
+            if (beans != null && beans.getBeanNamesForType(ServerCallAuthenticator.class, true, false).length > 0) {
+                return ConditionOutcome.match("a ServerCallAuthenticator bean is defined");
+            }
+            List<AsyncRpcServerSecurityProperties.Rule> rules = Binder.get(context.getEnvironment())
+                .bind("asyncrpc.server.security.rules", Bindable.listOf(AsyncRpcServerSecurityProperties.Rule.class))
+                .orElse(List.of());
+            if (!rules.isEmpty()) {
+                return ConditionOutcome.match("asyncrpc.server.security.rules are set");
+            }
+            if (beans != null && beans.getBeanNamesForType(ResolvableType.forClassWithGenerics(AuthorizationManager.class, ServerCall.class),
+                    true, false).length > 0) {
+                return ConditionOutcome.match("an AuthorizationManager<ServerCall> bean is defined");
+            }
+            return ConditionOutcome.noMatch("no ServerCallAuthenticator bean, no asyncrpc.server.security.rules and no "
+                    + "AuthorizationManager<ServerCall> bean");
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -19,6 +19,12 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  */
 final class SecurityServerInterceptor implements ServerInterceptor {
 
+    /**
+     * Where it runs among interceptor beans: right after the observation interceptor
+     * ({@code ObservationServerInterceptor.ORDER}, {@code Integer.MIN_VALUE + 1000}).
+     */
+    static final int ORDER = Integer.MIN_VALUE + 1100;
+
     private final CallSecurity security;
 
     private final SecurityContextHolderStrategy holder;
