@@ -411,15 +411,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * Submit calls that run one after another on one worker. Asynchronous implementations release
      * the key's next unit once their methods have returned (the hand-off point), so dispatch order
      * is exact and execution still overlaps through their futures. A plain implementation comes
-     * alone and releases the next unit just before it is invoked, since it may block.
+     * alone and releases the next unit once it has provably entered its method ({@link EntryWatch}:
+     * it returned, or its thread waits inside, or its stack shows the method), so the calls of one
+     * key enter in issue order, exactly, and still overlap when one blocks.
      */
-    private static void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
+    private void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
         if (unit.isEmpty()) {
             return;
         }
         ServerCallContext first = unit.get(0);
         if (!first.method.isAsync()) {
-            first.onStart = dispatch::started;
+            first.entry = new EntryWatch(dispatch::started, this.ctx.executor(), first.method.method.getName());
             dispatch.submit(first);
             return;
         }
