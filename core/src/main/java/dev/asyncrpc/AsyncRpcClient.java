@@ -197,6 +197,7 @@ public final class AsyncRpcClient implements AutoCloseable {
         private javax.net.ssl.SSLContext sslContext;
         private CallObserver observer = CallObserver.NONE;
         private boolean directCompletion;
+        private dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
         private AsyncRpcResources resources;
         private Transport transport = Transport.AUTO;
 
@@ -412,6 +413,68 @@ public final class AsyncRpcClient implements AutoCloseable {
         }
 
         /**
+         * Outbound bytes queued on one connection above which the client stops reading from it and
+         * holds back new calls ({@code high}), and below which it goes on ({@code low}). Default
+         * 512 KiB and 1 MiB.
+         * @param low the low water mark in bytes
+         * @param high the high water mark in bytes
+         * @return this builder
+         */
+        public Builder writeBufferWaterMarks(int low, int high) {
+            this.options = this.options.withWriteBufferWaterMarks(low, high);
+            return this;
+        }
+
+        /**
+         * How long a server may leave the data queued for it above the high water mark unread before
+         * the connection is closed (its calls fail with {@link Status#UNAVAILABLE}); {@code 0} for no
+         * limit. Default 30 s.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder writeStallTimeout(Duration timeout) {
+            this.options = this.options.withWriteStallTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a frame from the server may take to arrive once its first bytes have; the
+         * connection is then closed and its calls fail with {@link Status#UNAVAILABLE}. {@code 0}
+         * for no limit. Default 30 s.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder frameReadTimeout(Duration timeout) {
+            this.options = this.options.withFrameReadTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a connection with no call in progress stays open before the client closes it (the
+         * next call opens a new one); {@code 0} for never. Default 0.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.options = this.options.withIdleTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Keepalive: after {@code interval} without receiving anything from a server, send it a PING;
+         * if nothing arrives within {@code timeout}, close the connection, and its pending calls fail
+         * with {@link Status#UNAVAILABLE}. A dead, paused or half-open server is so detected within
+         * {@code interval + timeout}. {@code interval} 0 turns keepalive off. Default 30 s and 10 s.
+         * @param interval the silence before a PING
+         * @param timeout how long to wait for an answer
+         * @return this builder
+         */
+        public Builder keepAlive(Duration interval, Duration timeout) {
+            this.options = this.options.withKeepAlive(interval, timeout);
+            return this;
+        }
+
+        /**
          * The largest frame accepted from the server, in bytes. Default 16 MiB.
          * @param bytes the size
          * @return this builder
@@ -490,6 +553,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, transports,
                     shared == null, exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
             runtime.directCompletion(this.directCompletion);
+            runtime.options(this.options.withHandshakeTimeout(this.handshakeTimeout));
             runtime.interceptors(new dev.asyncrpc.internal.client.ClientInterceptors(java.util.List.copyOf(this.interceptors)));
             ClientBinding binding;
             try {

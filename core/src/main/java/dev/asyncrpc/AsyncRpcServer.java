@@ -9,6 +9,7 @@ import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.server.ServerRuntime;
 import dev.asyncrpc.internal.server.ServiceRegistry;
+import dev.asyncrpc.internal.transport.ConnectionOptions;
 import dev.asyncrpc.internal.transport.Endpoint;
 
 /**
@@ -21,6 +22,10 @@ import dev.asyncrpc.internal.transport.Endpoint;
  * return a future or complete an {@link AsyncReply} from any thread. Close it when done.
  */
 public final class AsyncRpcServer implements AutoCloseable {
+
+    /** The kinds {@link #protocolErrors()} counts by. */
+    public static final List<String> PROTOCOL_ERROR_KINDS = List.of("frame-length", "frame-type", "handshake", "unexpected-frame",
+            "malformed-frame", "call", "pipe", "other");
 
     private final ServerRuntime runtime;
     private final List<String> services;
@@ -169,6 +174,94 @@ public final class AsyncRpcServer implements AutoCloseable {
         return this.runtime.connectionCount();
     }
 
+    /** The life of a server, as {@link #state()} reports it. */
+    public enum State {
+        /** Built, not started. */
+        NEW,
+        /** Bound and accepting calls. */
+        RUNNING,
+        /** A graceful drain is in progress: new calls are refused. */
+        DRAINING,
+        /** Closed. */
+        CLOSED,
+        /**
+         * Broken for good: an {@link Error} (such as {@link OutOfMemoryError}) reached one of its
+         * event loops, an event loop died, or the listening socket closed unexpectedly. The cause was
+         * logged; restart the process. Health reports DOWN.
+         */
+        FAILED
+    }
+
+    /**
+     * The server's state now; {@link State#FAILED} once it failed, whatever else happens later.
+     * @return the state
+     */
+    public State state() {
+        if (this.runtime.failure() != null) {
+            return State.FAILED;
+        }
+        if (this.runtime.isClosed()) {
+            return State.CLOSED;
+        }
+        if (this.runtime.isDrainingOrClosed()) {
+            return State.DRAINING;
+        }
+        return (this.runtime.port() >= 0 || this.runtime.isAccepting()) ? State.RUNNING : State.NEW;
+    }
+
+    /**
+     * Why the server is {@link State#FAILED}.
+     * @return the error or failure that broke it, or empty
+     */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(this.runtime.failure());
+    }
+
+    /**
+     * The address the server is actually bound to, such as {@code 0.0.0.0:7443} when it listens on
+     * all IPv4 interfaces or {@code [::]:7443} on all interfaces; {@code local:name} and
+     * {@code unix:/path} for those transports. Unlike {@link #address()}, not meant for clients.
+     * @return the bound address
+     */
+    public String boundAddress() {
+        return this.runtime.boundAddress();
+    }
+
+    /**
+     * Protocol errors since start, by kind ({@code frame-length}, {@code frame-type},
+     * {@code handshake}, {@code unexpected-frame}, {@code malformed-frame}, {@code call},
+     * {@code pipe}, {@code other}): a read-only snapshot. Each closed a connection with a GOAWAY.
+     * @return the counts by kind
+     */
+    public java.util.Map<String, Long> protocolErrors() {
+        return this.runtime.protocolErrors();
+    }
+
+    /**
+     * Connections refused since start because {@link Builder#maxConnections(int)} were open.
+     * @return the count
+     */
+    public long refusedConnections() {
+        return this.runtime.refusedConnections();
+    }
+
+    /**
+     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames and
+     * call arguments read but not yet decoded).
+     * @return the bytes
+     */
+    public long memoryBudgetUsed() {
+        return this.runtime.memory().used();
+    }
+
+    /**
+     * The memory budget's limit in bytes.
+     * @return the limit
+     */
+    public long memoryBudget() {
+        return this.runtime.memory().limit();
+    }
+
     /**
      * The most calls in progress on all connections together; more are refused with
      * {@link Status#RESOURCE_EXHAUSTED} (never run, safe to retry).
@@ -269,6 +362,24 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
+        private int maxConnections = 10_000;
+        private long memoryBudget = -1;
+
+        /**
+         * The most connections open at once; a client connecting beyond it gets a GOAWAY
+         * ({@link Status#RESOURCE_EXHAUSTED}) and is closed. Default 10,000.
+         * @param connections the limit
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            if (connections <= 0) {
+                throw new IllegalArgumentException("maxConnections: " + connections + " (expected: > 0)");
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
         private AsyncRpcResources resources;
         private Transport transport = Transport.AUTO;
 
@@ -322,6 +433,94 @@ public final class AsyncRpcServer implements AutoCloseable {
                 throw new IllegalArgumentException("interceptor service: '" + service + "' (expected: a service name)");
             }
             this.interceptors.add(new java.util.AbstractMap.SimpleImmutableEntry<>(service, Objects.requireNonNull(interceptor, "interceptor")));
+            return this;
+        }
+
+        /**
+         * The server-wide budget of bytes held for clients: incomplete frames being received and call
+         * arguments read but not yet decoded (and, later, buffered pipe data). A call whose arguments
+         * do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe to retry);
+         * a large frame that does not fit pauses reading from its connection until memory is freed.
+         * Default: a quarter of the smaller of the maximum heap and Netty's maximum direct memory,
+         * at least 8 MiB.
+         * @param bytes the budget
+         * @return this builder
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudget: " + bytes + " (expected: > 0)");
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Outbound bytes queued on one connection above which the server stops reading from it
+         * ({@code high}), and below which it reads again ({@code low}). Default 512 KiB and 1 MiB.
+         * @param low the low water mark in bytes
+         * @param high the high water mark in bytes
+         * @return this builder
+         */
+        public Builder writeBufferWaterMarks(int low, int high) {
+            this.options = this.options.withWriteBufferWaterMarks(low, high);
+            return this;
+        }
+
+        /**
+         * How long a client may leave the data queued for it above the high water mark unread before
+         * its connection is closed; {@code 0} for no limit. Default 30 s.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder writeStallTimeout(java.time.Duration timeout) {
+            this.options = this.options.withWriteStallTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a new connection may take to send its HELLO. Default 10 s.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder handshakeTimeout(java.time.Duration timeout) {
+            this.options = this.options.withHandshakeTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a frame may take to arrive once its first bytes have: a client that stops in the
+         * middle of a frame is closed after it and the frame's memory released; {@code 0} for no
+         * limit. Default 30 s.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder frameReadTimeout(java.time.Duration timeout) {
+            this.options = this.options.withFrameReadTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a connection with no call in progress (and no frame other than PING/PONG) stays
+         * open; it is then closed with a GOAWAY. {@code 0} for no limit. Default 30 min.
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder idleTimeout(java.time.Duration timeout) {
+            this.options = this.options.withIdleTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Keepalive: after {@code interval} without receiving anything from a client, send it a PING;
+         * if nothing arrives within {@code timeout}, close the connection (its calls are released).
+         * A dead or paused client is so detected within {@code interval + timeout}.
+         * {@code interval} 0 turns keepalive off. Default 30 s and 10 s.
+         * @param interval the silence before a PING
+         * @param timeout how long to wait for an answer
+         * @return this builder
+         */
+        public Builder keepAlive(java.time.Duration interval, java.time.Duration timeout) {
+            this.options = this.options.withKeepAlive(interval, timeout);
             return this;
         }
 
@@ -580,6 +779,10 @@ public final class AsyncRpcServer implements AutoCloseable {
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
                     auth, this.observer);
             runtime.directDispatch(this.directDispatch);
+            runtime.options(this.options);
+            runtime.maxConnections(this.maxConnections);
+            runtime.memoryBudget(new dev.asyncrpc.internal.MemoryBudget(this.memoryBudget > 0 ? this.memoryBudget
+                    : dev.asyncrpc.internal.MemoryBudget.defaultLimit()));
             runtime.limits(budget, perConnection);
             List<String> names = registry.services().stream().map(s -> s.name()).distinct().toList();
             for (java.util.Map.Entry<String, ServerInterceptor> e : this.interceptors) {

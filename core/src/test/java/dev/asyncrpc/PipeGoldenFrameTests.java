@@ -149,7 +149,8 @@ class PipeGoldenFrameTests {
 
     @Test
     void receiverGrantsCreditOnceHalfItsWindowIsConsumedAndBytesTravelRaw() throws Exception {
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).pipeWindow(1024).service(new PEndpoint()).build().start();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).pipeWindow(1024).maxConcurrentCalls(100_000)
+                .service(new PEndpoint()).build().start();
                 RawConnection raw = RawConnection.connect(server.port())) {
             raw.send(hex(HELLO));
             assertThat(hex(raw.readFrame())).isEqualTo(hex(hex(HELLO_ACK_SMALL_WINDOW)));
@@ -163,7 +164,8 @@ class PipeGoldenFrameTests {
 
     @Test
     void peerThatIgnoresCreditIsDisconnectedWithProtocolErrorAndOtherConnectionsKeepWorking() throws Exception {
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).pipeWindow(1024).service(new PEndpoint()).build().start();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).pipeWindow(1024).maxConcurrentCalls(100_000)
+                .service(new PEndpoint()).build().start();
                 AsyncRpcClient other = AsyncRpcClient.builder().address(server.address()).build()) {
             P p = other.proxy(P.class);
             InPipe<Integer> before = InPipe.create();

@@ -145,12 +145,12 @@ public final class ForkedServer implements AutoCloseable {
 
     /** One {@code STATS} line. Memory in bytes. */
     public record Stats(long heap, long allocatorDirect, long nioDirect, int threads, int fds, int calls, int connections, int pipes,
-            long peakHeap, long maxLiveAfterGc, long peakDirect, String line) {
+            long stallMillis, long maxDirect, long peakHeap, long maxLiveAfterGc, long peakDirect, String line) {
 
         static Stats parse(String line) {
             return new Stats(figure(line, "heap"), figure(line, "allocatorDirect"), figure(line, "nioDirect"), (int) figure(line, "threads"),
                     (int) figure(line, "fds"), (int) figure(line, "calls"), (int) figure(line, "connections"), (int) figure(line, "pipes"),
-                    figure(line, "PEAK_HEAP"), figure(line, "MAX_LIVE_AFTER_GC"), figure(line, "PEAK_DIRECT"), line);
+                    figure(line, "stallMillis"), figure(line, "maxDirect"), figure(line, "PEAK_HEAP"), figure(line, "MAX_LIVE_AFTER_GC"), figure(line, "PEAK_DIRECT"), line);
         }
 
         private static long figure(String line, String name) {
@@ -169,7 +169,7 @@ public final class ForkedServer implements AutoCloseable {
         public String toString() {
             return "heap " + mib(this.heap) + ", direct " + mib(this.allocatorDirect) + " (allocator) " + mib(this.nioDirect) + " (NIO), threads "
                     + this.threads + ", fds " + this.fds + ", calls " + this.calls + ", connections " + this.connections + ", pipes " + this.pipes
-                    + "; peak heap " + mib(this.peakHeap) + ", max live after GC " + mib(this.maxLiveAfterGc) + ", peak direct " + mib(this.peakDirect);
+                    + ", longest oversleep " + this.stallMillis + " ms; peak heap " + mib(this.peakHeap) + ", max live after GC " + mib(this.maxLiveAfterGc) + ", peak direct " + mib(this.peakDirect);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class HostileServerMain {
     public static void main(String[] args) throws Exception {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new PrintingLeakDetectorFactory());
         HeapWatch watch = new HeapWatch();
+        startStallWatch();
         try (HostileEndpoint hostile = new HostileEndpoint();
                 AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(hostile).service(new BulkEndpoint()).build().start()) {
             System.out.println("PORT " + server.port());
@@ -53,7 +54,28 @@ public final class HostileServerMain {
         }
     }
 
+    /** The longest a sleeping thread of this process overslept since the last {@code STATS}: how starved of CPU the whole process was. */
+    private static final java.util.concurrent.atomic.AtomicLong STALL_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static void startStallWatch() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                long t0 = System.nanoTime();
+                try {
+                    Thread.sleep(50);
+                }
+                catch (InterruptedException ex) {
+                    return;
+                }
+                STALL_NANOS.accumulateAndGet(System.nanoTime() - t0 - 50_000_000L, Math::max);
+            }
+        }, "stall-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private static String stats(AsyncRpcServer server, HeapWatch watch) throws InterruptedException {
+        long stall = STALL_NANOS.getAndSet(0) / 1_000_000;
         collectGarbage();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long direct = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
@@ -68,7 +90,7 @@ public final class HostileServerMain {
                 + " threads " + ManagementFactory.getThreadMXBean().getThreadCount()
                 + " fds " + (fds == null ? -1 : fds.length)
                 + " calls " + server.activeCalls() + " connections " + server.connections() + " pipes " + server.openPipes().size()
-                + " " + watch.report();
+                + " stallMillis " + stall + " maxDirect " + io.netty.util.internal.PlatformDependent.maxDirectMemory() + " " + watch.report();
     }
 
     private static void collectGarbage() throws InterruptedException {

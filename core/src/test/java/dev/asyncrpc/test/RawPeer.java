@@ -33,6 +33,12 @@ public final class RawPeer implements Closeable {
     public static final int PONG = 0x31;
     public static final int GOAWAY = 0x32;
 
+    /**
+     * Messages of GOAWAY and ERROR frames, from every peer, that speak of running out of memory: an
+     * {@code OutOfMemoryError} the server caught and turned into a message would not show in its output.
+     */
+    public static final java.util.List<String> MEMORY_ALARMS = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -134,6 +140,7 @@ public final class RawPeer implements Closeable {
         this.framesByType.computeIfAbsent(type, t -> new LongAdder()).increment();
         if (type == ERROR) {
             this.errorsByStatus.computeIfAbsent(status(frame), s -> new LongAdder()).increment();
+            watch(message(frame));
         }
         else if (type == GOAWAY) {
             ByteBuffer b = ByteBuffer.wrap(frame, 10, frame.length - 10);
@@ -142,6 +149,14 @@ public final class RawPeer implements Closeable {
             byte[] message = new byte[b.getShort() & 0xffff];
             b.get(message);
             this.goaway = status + " " + new String(message, StandardCharsets.UTF_8);
+            watch(this.goaway);
+        }
+    }
+
+    private static void watch(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if ((m.contains("outof") || m.contains("direct memory") || m.contains("heap space")) && MEMORY_ALARMS.size() < 20) {
+            MEMORY_ALARMS.add(message);
         }
     }
 

@@ -69,6 +69,42 @@ public class AsyncRpcClientProperties {
         /** TLS settings every service's client uses unless the service overrides them. */
         private final Ssl ssl = new Ssl();
 
+        /** How long a frame from the server may take to arrive once its first bytes have; the connection is then closed and its calls fail with UNAVAILABLE. 0 for no limit. */
+        private Duration frameReadTimeout = Duration.ofSeconds(30);
+
+        /** How long a connection with no call in progress stays open before the client closes it (the next call opens a new one); 0 for never. */
+        private Duration idleTimeout = Duration.ofSeconds(0);
+
+        /** Outbound data limits of each connection. */
+        private final WriteBuffer writeBuffer = new WriteBuffer();
+
+        /** Keepalive: how dead, paused or half-open servers are detected; their pending calls fail with UNAVAILABLE. */
+        private final Keepalive keepalive = new Keepalive();
+
+        public Duration getFrameReadTimeout() {
+            return this.frameReadTimeout;
+        }
+
+        public void setFrameReadTimeout(Duration frameReadTimeout) {
+            this.frameReadTimeout = Checks.nonNegative("asyncrpc.client.defaults.frame-read-timeout", frameReadTimeout);
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Checks.nonNegative("asyncrpc.client.defaults.idle-timeout", idleTimeout);
+        }
+
+        public WriteBuffer getWriteBuffer() {
+            return this.writeBuffer;
+        }
+
+        public Keepalive getKeepalive() {
+            return this.keepalive;
+        }
+
         public Duration getConnectTimeout() {
             return this.connectTimeout;
         }
@@ -204,6 +240,35 @@ public class AsyncRpcClientProperties {
         /** TLS settings of this service; the default's when unset. */
         private final ServiceSsl ssl = new ServiceSsl();
 
+        /** How long a frame from the server may take to arrive once its first bytes have (0 for no limit); the default's when unset. */
+        private @Nullable Duration frameReadTimeout;
+
+        /** How long an idle connection stays open (0 for never); the default's when unset. */
+        private @Nullable Duration idleTimeout;
+
+        /** Keepalive of this service's connections; the default's when unset. */
+        private final ServiceKeepalive keepalive = new ServiceKeepalive();
+
+        public @Nullable Duration getFrameReadTimeout() {
+            return this.frameReadTimeout;
+        }
+
+        public void setFrameReadTimeout(@Nullable Duration frameReadTimeout) {
+            this.frameReadTimeout = (frameReadTimeout != null) ? Checks.nonNegative("asyncrpc.client.services.<name>.frame-read-timeout", frameReadTimeout) : null;
+        }
+
+        public @Nullable Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(@Nullable Duration idleTimeout) {
+            this.idleTimeout = (idleTimeout != null) ? Checks.nonNegative("asyncrpc.client.services.<name>.idle-timeout", idleTimeout) : null;
+        }
+
+        public ServiceKeepalive getKeepalive() {
+            return this.keepalive;
+        }
+
         public @Nullable String getAddress() {
             return this.address;
         }
@@ -270,6 +335,106 @@ public class AsyncRpcClientProperties {
 
         public ServiceSsl getSsl() {
             return this.ssl;
+        }
+    }
+
+    /** Keepalive of one service's connections. */
+    public static class ServiceKeepalive {
+
+        /** Silence from the server after which a PING is sent (0 turns keepalive off); the default's when unset. */
+        private @Nullable Duration interval;
+
+        /** How long after that PING the server has to answer; the default's when unset. */
+        private @Nullable Duration timeout;
+
+        public @Nullable Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(@Nullable Duration interval) {
+            this.interval = (interval != null) ? Checks.nonNegative("asyncrpc.client.services.<name>.keepalive.interval", interval) : null;
+        }
+
+        public @Nullable Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = (timeout != null) ? Checks.positive("asyncrpc.client.services.<name>.keepalive.timeout", timeout) : null;
+        }
+    }
+
+    /** Outbound data limits of each connection of each connection of a client. */
+    public static class WriteBuffer {
+
+        /** Outbound bytes queued on a connection below which a connection paused by the high water mark reads again. */
+        private DataSize lowWaterMark = DataSize.ofKilobytes(512);
+
+        /** Outbound bytes queued on a connection above which it stops reading from the server and holds new calls back. */
+        private DataSize highWaterMark = DataSize.ofMegabytes(1);
+
+        /** How long the peer may leave the data queued for it above the high water mark unread before the connection is closed (its calls fail with UNAVAILABLE); 0 for no limit. */
+        private Duration stallTimeout = Duration.ofSeconds(30);
+
+        public DataSize getLowWaterMark() {
+            return this.lowWaterMark;
+        }
+
+        public void setLowWaterMark(DataSize lowWaterMark) {
+            Checks.check(lowWaterMark != null && lowWaterMark.toBytes() > 0 && lowWaterMark.toBytes() <= Integer.MAX_VALUE,
+                    "asyncrpc.client.defaults.write-buffer.low-water-mark", lowWaterMark, "a positive size below 2GB");
+            this.lowWaterMark = lowWaterMark;
+        }
+
+        public DataSize getHighWaterMark() {
+            return this.highWaterMark;
+        }
+
+        public void setHighWaterMark(DataSize highWaterMark) {
+            Checks.check(highWaterMark != null && highWaterMark.toBytes() > 0 && highWaterMark.toBytes() <= Integer.MAX_VALUE,
+                    "asyncrpc.client.defaults.write-buffer.high-water-mark", highWaterMark, "a positive size below 2GB");
+            this.highWaterMark = highWaterMark;
+        }
+
+        public Duration getStallTimeout() {
+            return this.stallTimeout;
+        }
+
+        public void setStallTimeout(Duration stallTimeout) {
+            this.stallTimeout = Checks.nonNegative("asyncrpc.client.defaults.write-buffer.stall-timeout", stallTimeout);
+        }
+
+        /** Both marks, checked against each other. */
+        int[] marks() {
+            Checks.check(this.highWaterMark.compareTo(this.lowWaterMark) >= 0, "asyncrpc.client.defaults.write-buffer.high-water-mark", this.highWaterMark,
+                    "at least " + "asyncrpc.client.defaults.write-buffer.low-water-mark (" + this.lowWaterMark + ")");
+            return new int[] { (int) this.lowWaterMark.toBytes(), (int) this.highWaterMark.toBytes() };
+        }
+    }
+
+    /** Keepalive: after 'interval' without receiving anything from the peer a PING is sent; with no answer within 'timeout' the connection is closed. */
+    public static class Keepalive {
+
+        /** Silence from the peer after which a PING is sent; 0 turns keepalive off. */
+        private Duration interval = Duration.ofSeconds(30);
+
+        /** How long after that PING the peer has to answer before the connection is closed (a dead peer is detected within interval + timeout). */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = Checks.nonNegative("asyncrpc.client.defaults.keepalive.interval", interval);
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = Checks.positive("asyncrpc.client.defaults.keepalive.timeout", timeout);
         }
     }
 }

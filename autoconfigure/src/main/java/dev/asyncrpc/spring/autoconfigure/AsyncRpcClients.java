@@ -275,6 +275,13 @@ public final class AsyncRpcClients implements SmartLifecycle, DisposableBean {
         else {
             builder.ioThreads(defaults.getIoThreads());
         }
+        builder.frameReadTimeout(orDefault(settings.getFrameReadTimeout(), defaults.getFrameReadTimeout()));
+        builder.idleTimeout(orDefault(settings.getIdleTimeout(), defaults.getIdleTimeout()));
+        int[] marks = defaults.getWriteBuffer().marks();
+        builder.writeBufferWaterMarks(marks[0], marks[1]);
+        builder.writeStallTimeout(defaults.getWriteBuffer().getStallTimeout());
+        builder.keepAlive(orDefault(settings.getKeepalive().getInterval(), defaults.getKeepalive().getInterval()),
+                orDefault(settings.getKeepalive().getTimeout(), defaults.getKeepalive().getTimeout()));
         builder.timeout(orNull(settings.getTimeout(), defaults.getTimeout()));
         builder.ordering(orDefault(settings.getOrdering(), defaults.getOrdering()));
         Tls tls = tls(service, settings);

@@ -147,7 +147,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         AsyncRpcServer started = builder.build().start();
         this.server = started;
         keepAlive();
-        logger.info("asyncrpc server listening on " + started.address()
+        logger.info("asyncrpc server listening on " + started.boundAddress()
                 + ((this.sslContext != null) ? " (TLS with SSL bundle '" + ssl.getBundle() + "', client-auth " + ssl.getClientAuth().name().toLowerCase() + ")" : "")
                 + " serving " + started.services() + ", transport " + started.transport().name().toLowerCase());
         publish(started);
@@ -358,6 +358,17 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         builder.workerThreads(p.getWorkerThreads());
         builder.workerKeepAlive(p.getWorkerKeepAlive());
         builder.ioThreads(p.getIoThreads());
+        builder.maxConnections(p.getMaxConnections());
+        if (p.getMemoryBudget() != null) {
+            builder.memoryBudget(p.getMemoryBudget().toBytes());
+        }
+        builder.handshakeTimeout(p.getHandshakeTimeout());
+        builder.frameReadTimeout(p.getFrameReadTimeout());
+        builder.idleTimeout(p.getIdleTimeout());
+        int[] marks = p.getWriteBuffer().marks();
+        builder.writeBufferWaterMarks(marks[0], marks[1]);
+        builder.writeStallTimeout(p.getWriteBuffer().getStallTimeout());
+        builder.keepAlive(p.getKeepalive().getInterval(), p.getKeepalive().getTimeout());
         return builder;
     }
 

@@ -60,6 +60,27 @@ public class AsyncRpcServerProperties {
     /** Graceful shutdown: how long calls in progress may take when the server stops. */
     private final Shutdown shutdown = new Shutdown();
 
+    /** Most connections open at once; a client connecting beyond it gets a GOAWAY (RESOURCE_EXHAUSTED) and is closed. */
+    private int maxConnections = 10_000;
+
+    /** Server-wide budget of bytes held for clients (incomplete frames, call arguments not yet decoded); calls over it are refused with RESOURCE_EXHAUSTED. Default when unset: a quarter of the smaller of the maximum heap and the maximum direct memory, at least 8MB. */
+    private @Nullable DataSize memoryBudget;
+
+    /** How long a new connection may take to send its HELLO. */
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+    /** How long a frame may take to arrive once its first bytes have; the connection is then closed and the frame's memory released. 0 for no limit. */
+    private Duration frameReadTimeout = Duration.ofSeconds(30);
+
+    /** How long a connection with no call in progress (and no frame other than PING/PONG) stays open before the server closes it with a GOAWAY; 0 for no limit. */
+    private Duration idleTimeout = Duration.ofMinutes(30);
+
+    /** Outbound data limits of each connection. */
+    private final WriteBuffer writeBuffer = new WriteBuffer();
+
+    /** Keepalive: how dead or paused clients are detected. */
+    private final Keepalive keepalive = new Keepalive();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -179,6 +200,130 @@ public class AsyncRpcServerProperties {
 
     public Shutdown getShutdown() {
         return this.shutdown;
+    }
+
+    public int getMaxConnections() {
+        return this.maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        Checks.check(maxConnections > 0, "asyncrpc.server.max-connections", maxConnections, "> 0");
+        this.maxConnections = maxConnections;
+    }
+
+    public @Nullable DataSize getMemoryBudget() {
+        return this.memoryBudget;
+    }
+
+    public void setMemoryBudget(@Nullable DataSize memoryBudget) {
+        Checks.check(memoryBudget == null || memoryBudget.toBytes() > 0, "asyncrpc.server.memory-budget", memoryBudget, "a positive size, or unset for the default");
+        this.memoryBudget = memoryBudget;
+    }
+
+    public Duration getHandshakeTimeout() {
+        return this.handshakeTimeout;
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+        this.handshakeTimeout = Checks.positive("asyncrpc.server.handshake-timeout", handshakeTimeout);
+    }
+
+    public Duration getFrameReadTimeout() {
+        return this.frameReadTimeout;
+    }
+
+    public void setFrameReadTimeout(Duration frameReadTimeout) {
+        this.frameReadTimeout = Checks.nonNegative("asyncrpc.server.frame-read-timeout", frameReadTimeout);
+    }
+
+    public Duration getIdleTimeout() {
+        return this.idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = Checks.nonNegative("asyncrpc.server.idle-timeout", idleTimeout);
+    }
+
+    public WriteBuffer getWriteBuffer() {
+        return this.writeBuffer;
+    }
+
+    public Keepalive getKeepalive() {
+        return this.keepalive;
+    }
+
+    /** Outbound data limits of each connection of the server. */
+    public static class WriteBuffer {
+
+        /** Outbound bytes queued on a connection below which a connection paused by the high water mark reads again. */
+        private DataSize lowWaterMark = DataSize.ofKilobytes(512);
+
+        /** Outbound bytes queued on a connection above which it stops reading from the peer (and a client holds back new calls). */
+        private DataSize highWaterMark = DataSize.ofMegabytes(1);
+
+        /** How long the peer may leave the data queued for it above the high water mark unread before the connection is closed; 0 for no limit. */
+        private Duration stallTimeout = Duration.ofSeconds(30);
+
+        public DataSize getLowWaterMark() {
+            return this.lowWaterMark;
+        }
+
+        public void setLowWaterMark(DataSize lowWaterMark) {
+            Checks.check(lowWaterMark != null && lowWaterMark.toBytes() > 0 && lowWaterMark.toBytes() <= Integer.MAX_VALUE,
+                    "asyncrpc.server.write-buffer.low-water-mark", lowWaterMark, "a positive size below 2GB");
+            this.lowWaterMark = lowWaterMark;
+        }
+
+        public DataSize getHighWaterMark() {
+            return this.highWaterMark;
+        }
+
+        public void setHighWaterMark(DataSize highWaterMark) {
+            Checks.check(highWaterMark != null && highWaterMark.toBytes() > 0 && highWaterMark.toBytes() <= Integer.MAX_VALUE,
+                    "asyncrpc.server.write-buffer.high-water-mark", highWaterMark, "a positive size below 2GB");
+            this.highWaterMark = highWaterMark;
+        }
+
+        public Duration getStallTimeout() {
+            return this.stallTimeout;
+        }
+
+        public void setStallTimeout(Duration stallTimeout) {
+            this.stallTimeout = Checks.nonNegative("asyncrpc.server.write-buffer.stall-timeout", stallTimeout);
+        }
+
+        /** Both marks, checked against each other. */
+        int[] marks() {
+            Checks.check(this.highWaterMark.compareTo(this.lowWaterMark) >= 0, "asyncrpc.server.write-buffer.high-water-mark", this.highWaterMark,
+                    "at least " + "asyncrpc.server.write-buffer.low-water-mark (" + this.lowWaterMark + ")");
+            return new int[] { (int) this.lowWaterMark.toBytes(), (int) this.highWaterMark.toBytes() };
+        }
+    }
+
+    /** Keepalive: after 'interval' without receiving anything from the peer a PING is sent; with no answer within 'timeout' the connection is closed. */
+    public static class Keepalive {
+
+        /** Silence from the peer after which a PING is sent; 0 turns keepalive off. */
+        private Duration interval = Duration.ofSeconds(30);
+
+        /** How long after that PING the peer has to answer before the connection is closed (a dead peer is detected within interval + timeout). */
+        private Duration timeout = Duration.ofSeconds(10);
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = Checks.nonNegative("asyncrpc.server.keepalive.interval", interval);
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = Checks.positive("asyncrpc.server.keepalive.timeout", timeout);
+        }
     }
 
     /** Which threads run plain (blocking) implementations. */

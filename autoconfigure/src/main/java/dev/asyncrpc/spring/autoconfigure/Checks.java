@@ -35,6 +35,11 @@ final class Checks {
         return duration;
     }
 
+    static Duration nonNegative(String property, Duration duration) {
+        check(duration != null && !duration.isNegative(), property, duration, "a duration of 0 or more; 0 for none");
+        return duration;
+    }
+
     static Ordering ordering(String property, Ordering ordering) {
         check(ordering == Ordering.CAUSAL || ordering == Ordering.NONCAUSAL, property, ordering, "causal or noncausal");
         return ordering;

@@ -18,7 +18,16 @@ import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.ConnectionOptions;
+import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
 import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.transport.FrameReadTimeoutHandler;
+import dev.asyncrpc.internal.transport.GracefulClose;
+import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
+import dev.asyncrpc.internal.transport.KeepAliveHandler;
+import dev.asyncrpc.internal.transport.OutboundLimitHandler;
+import dev.asyncrpc.internal.transport.PingResponder;
+import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -110,7 +119,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     /** Attach the channel (before it connects); closing it fails everything outstanding. */
     void attach(Channel channel) {
         this.channel = channel;
+        ConnectionOptions o = this.runtime.options;
+        channel.pipeline().addFirst("read-gate", new ReadGate());
+        channel.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
+        if (!o.keepAliveInterval().isZero()) {
+            channel.pipeline().addLast("keepalive", new KeepAliveHandler(o.keepAliveInterval(), o.keepAliveTimeout()));
+        }
         channel.pipeline().addLast("frames", new FrameDecoder(this.runtime.settings.maxFrameSize()));
+        if (!o.frameReadTimeout().isZero()) {
+            channel.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
+        }
+        channel.pipeline().addLast("pings", new PingResponder());
+        if (!o.idleTimeout().isZero()) {
+            channel.pipeline().addLast("idle", new IdleTimeoutHandler(o.idleTimeout(), () -> !this.calls.isEmpty() || !this.waiting.isEmpty()));
+        }
         channel.pipeline().addLast("client", this);
         channel.closeFuture().addListener(f -> onClosed());
     }
@@ -172,7 +194,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             if (call.isDone()) {
                 call.releaseRequest(); // cancelled before it was sent: nothing goes on the wire
             }
-            else if (this.peer == null || this.calls.size() >= this.peer.maxConcurrentCalls() || !this.waiting.isEmpty()) {
+            else if (this.peer == null || this.calls.size() >= this.peer.maxConcurrentCalls() || !this.waiting.isEmpty()
+                    || !this.ctx.channel().isWritable()) {
                 this.waiting.add(call);
                 startWaiting();
             }
@@ -322,7 +345,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             return;
         }
         CallFuture<?> call;
-        while (this.calls.size() < this.peer.maxConcurrentCalls() && (call = this.waiting.poll()) != null) {
+        while (this.calls.size() < this.peer.maxConcurrentCalls() && this.ctx.channel().isWritable() && (call = this.waiting.poll()) != null) {
             if (call.isDone()) {
                 call.releaseRequest();
             }
@@ -375,7 +398,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     this.pipes.onFrame(frame);
                 }
                 case HELLO_ACK -> onHelloAck(frame);
-                case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
                 case PONG -> onPong(frame);
                 case GOAWAY -> {
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
@@ -435,6 +457,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !this.waiting.isEmpty()) {
+            startWaiting();
+            ctx.flush();
+        }
         this.pipes.writabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
@@ -453,10 +479,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (c instanceof javax.net.ssl.SSLException && this.closeReason == null) {
             this.closeReason = "TLS with " + this.endpoint + " failed: " + describe(c);
         }
-        if (c instanceof ProtocolException) {
+        if (c instanceof Error) {
+            System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.ERROR,
+                    "asyncrpc client: " + c + " on the connection to " + this.endpoint + "; closing it", c);
+            if (this.closeReason == null) {
+                this.closeReason = "connection to " + this.endpoint + " failed: " + c;
+            }
+            ctx.close();
+        }
+        else if (GracefulClose.isClosing(ctx.channel())) {
+            return; // closing with a GOAWAY already
+        }
+        else if (c instanceof ConnectionTimeoutException te) {
+            if (this.closeReason == null) {
+                this.closeReason = "connection to " + this.endpoint + " closed: " + te.getMessage();
+            }
+            if (te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
+                ctx.close(); // the server is gone or paused: nobody reads a GOAWAY
+            }
+            else {
+                GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, te.getMessage()));
+            }
+        }
+        else if (c instanceof ProtocolException) {
             this.closeReason = "protocol error from " + this.endpoint + ": " + c.getMessage();
-            ctx.writeAndFlush(Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()))
-                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()));
         }
         else {
             if (this.closeReason == null) {

@@ -35,6 +35,7 @@ public final class ClientRuntime implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
+    dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
     final ExecutorService executor;
     private final boolean ownsExecutor;
     final Codecs codecs;
@@ -76,6 +77,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** The open pipes of this client's calls. */
     public PipeRegistry pipes() {
         return this.pipeRegistry;
+    }
+
+    /** The connection-layer options (set before the first call). */
+    public void options(dev.asyncrpc.internal.transport.ConnectionOptions options) {
+        this.options = options;
     }
 
     /** The interceptors calls pass before they are sent (set before the first call). */

@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  * <li>a decimal fraction or bigfloat (tags 4 and 5) whose exponent lies beyond
  * &plusmn;{@link #MAX_DECIMAL_EXPONENT} (reading {@code 1E+1000} as a {@code BigInteger} costs a
  * power of ten per element);</li>
+ * <li>a simple value other than false, true, null and undefined (Jackson would hand an untyped
+ * target one of its own types);</li>
  * <li>a length or element count larger than the bytes that are left, reserved or misplaced
  * initial bytes, a truncated item, and bytes after the item.</li>
  * </ul>
@@ -168,7 +170,11 @@ final class CborGuard {
                     }
                 }
                 default -> {
-                    // 7: simple values and floats; the argument bytes were skipped above
+                    // 7: simple values and floats; the argument bytes were skipped above. Jackson hands
+                    // unassigned simple values to an untyped target as its own CBORSimpleValue type
+                    if (info < 20 || info == 24) {
+                        throw refuse("the unassigned simple value " + arg, at);
+                    }
                     decimal = NO_DECIMAL;
                 }
             }

@@ -18,6 +18,13 @@ final class OrderedDispatch {
     private boolean inFlight;
     private Thread sending;
     private boolean refusedWhileSending;
+    /** The entry watch of the plain call sent last, told when a unit queues behind it. */
+    private EntryWatch watch;
+    /** The next unit, released on the worker running this key's unit: it runs there next, without a hand-off. */
+    private WorkerTask stashed;
+
+    /** The dispatch whose unit this thread is running. */
+    private static final ThreadLocal<OrderedDispatch> RUNNING = new ThreadLocal<>();
 
     OrderedDispatch(WorkLane lane) {
         this.lane = lane;
@@ -25,12 +32,23 @@ final class OrderedDispatch {
 
     /** Submit {@code unit}; it must call {@link #started()} when it begins. */
     void submit(WorkerTask unit) {
+        EntryWatch ahead;
         synchronized (this) {
-            if (this.inFlight) {
-                this.queue.add(unit);
-                return;
+            if (!this.inFlight) {
+                this.inFlight = true;
+                ahead = null;
             }
-            this.inFlight = true;
+            else {
+                this.queue.add(unit);
+                ahead = this.watch;
+                if (ahead == null) {
+                    return;
+                }
+            }
+        }
+        if (ahead != null) {
+            ahead.kick(); // a plain call is ahead: watch for it entering its method
+            return;
         }
         send(unit);
     }
@@ -38,9 +56,20 @@ final class OrderedDispatch {
     /** The unit submitted last has started: submit the next one. */
     void started() {
         WorkerTask next = poll();
-        if (next != null) {
-            send(next);
+        if (next == null) {
+            return;
         }
+        if (RUNNING.get() == this) {
+            synchronized (this) {
+                this.stashed = next; // the worker running this key's unit runs it as soon as that unit ends
+                this.watch = (next instanceof ServerCallContext call) ? call.entry : null;
+                if (this.watch != null && !this.queue.isEmpty()) {
+                    this.watch.kick();
+                }
+            }
+            return;
+        }
+        send(next);
     }
 
     synchronized boolean isIdle() {
@@ -61,6 +90,10 @@ final class OrderedDispatch {
             synchronized (this) {
                 this.sending = Thread.currentThread();
                 this.refusedWhileSending = false;
+                this.watch = (current instanceof ServerCallContext call) ? call.entry : null;
+                if (this.watch != null && !this.queue.isEmpty()) {
+                    this.watch.kick();
+                }
             }
             this.lane.execute(new Unit(current));
             boolean refused;
@@ -83,7 +116,35 @@ final class OrderedDispatch {
 
         @Override
         public void run() {
-            this.unit.run();
+            OrderedDispatch outer = RUNNING.get();
+            RUNNING.set(OrderedDispatch.this);
+            try {
+                this.unit.run();
+            }
+            finally {
+                try {
+                    runStashed();
+                }
+                finally {
+                    RUNNING.set(outer);
+                }
+            }
+        }
+
+        /** Run the units released while this one ran, one after another (a loop, not a recursion). */
+        private void runStashed() {
+            while (true) {
+                WorkerTask next;
+                synchronized (OrderedDispatch.this) {
+                    next = OrderedDispatch.this.stashed;
+                    OrderedDispatch.this.stashed = null;
+                }
+                if (next == null) {
+                    return;
+                }
+                WorkerPool.resumed();
+                next.run();
+            }
         }
 
         @Override

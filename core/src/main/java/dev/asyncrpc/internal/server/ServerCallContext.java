@@ -27,8 +27,10 @@ import io.netty.buffer.ByteBuf;
  * {@link #run()}), and sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
  * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
  *
- * <p>State changes (done, cancelled, disconnected) and the cancel/disconnect actions run under this
- * object's monitor, so that no action starts after the reply was decided.
+ * <p>State changes (done, cancelled, disconnected) happen under this object's monitor; the
+ * cancel/disconnect actions (user code) run outside it. Each action runs at most once and never
+ * after the reply was decided: an action starts only while the call is not done, and a completion
+ * on another thread waits until the actions running then have returned.
  */
 final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerCall {
 
@@ -46,6 +48,9 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
 
+    /** Bytes of the server's memory budget the arguments hold until they are decoded or discarded. */
+    int argumentCharge;
+
     /** The encoded reply frame, set once; the connection writes it on the loop. */
     ByteBuf response;
 
@@ -55,8 +60,11 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     /** Deadline timer on the event loop (loop). */
     ScheduledFuture<?> deadlineTimer;
 
-    /** Called when the implementation starts: releases the next call of the same ordering key. */
-    Runnable onStart;
+    /**
+     * For a plain call with an ordering key: releases the key's next call once this one has entered
+     * its implementation method (or ends without entering it); {@code null} otherwise.
+     */
+    EntryWatch entry;
 
     /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
     private volatile Interception interception;
@@ -67,6 +75,8 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     private boolean disconnected;
     private List<Runnable> cancelActions;
     private List<Runnable> disconnectActions;
+    /** Threads running cancel or disconnect actions now (outside the monitor). */
+    private List<Thread> actionThreads;
     private CompletableFuture<?> returned;
     private boolean observed;
     private Object observation;
@@ -99,7 +109,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     @Override
     public void run() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in == null) {
             started(); // discarded: the connection closed before the call ran
             return;
@@ -132,8 +142,20 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
         CurrentCall.set(this);
         try {
-            started(); // as late as possible: the next call of this ordering key is released now
-            Object result = this.method.invoker.invoke(this.method.target, values);
+            EntryWatch watch = this.entry;
+            Object result;
+            if (watch == null) {
+                result = this.method.invoker.invoke(this.method.target, values);
+            }
+            else {
+                watch.invoking(); // the key's next call goes once this one is provably inside the method
+                try {
+                    result = this.method.invoker.invoke(this.method.target, values);
+                }
+                finally {
+                    watch.release();
+                }
+            }
             switch (this.method.model.returnKind()) {
                 case VALUE -> {
                     WorkerPool.finishing(); // only the reply is left: the next waiting call may take this worker
@@ -202,10 +224,11 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
+    /** This call will not enter its method (or has ended): the key's next call may go. */
     private void started() {
-        Runnable r = this.onStart;
-        if (r != null) {
-            r.run();
+        EntryWatch watch = this.entry;
+        if (watch != null) {
+            watch.release();
         }
     }
 
@@ -280,6 +303,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
+    /** Take the arguments (once); their charge on the memory budget ends here, their buffer is the taker's. */
+    private ByteBuf takeArgs() {
+        ByteBuf in = ARGS.getAndSet(this, null);
+        if (in != null) {
+            this.connection.runtime().memory().release(this.argumentCharge);
+        }
+        return in;
+    }
+
     /** The worker executor refused this call, which never ran: it fails with {@code status} (loop or any thread). */
     @Override
     public void rejected(Status status, String message) {
@@ -289,7 +321,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     /** Release what the call still owns if it is never run (executor rejected it, connection closed). */
     void discard() {
-        ByteBuf in = ARGS.getAndSet(this, null);
+        ByteBuf in = takeArgs();
         if (in != null) {
             in.release();
         }
@@ -303,15 +335,18 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
      */
     void cancelled(boolean abortive) {
         CompletableFuture<?> future;
+        List<Runnable> actions;
         synchronized (this) {
             if (this.done || this.cancelled) {
                 return;
             }
             this.cancelled = true;
-            runAll(this.cancelActions);
+            actions = this.cancelActions;
             this.cancelActions = null;
             future = abortive ? this.returned : null;
+            enterActions(actions);
         }
+        runActions(actions);
         if (future != null) {
             future.cancel(false);
         }
@@ -324,24 +359,58 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     void disconnected() {
         CompletableFuture<?> future;
+        List<Runnable> actions;
         synchronized (this) {
             if (this.done || this.disconnected) {
                 return;
             }
             this.disconnected = true;
-            runAll(this.disconnectActions);
+            actions = this.disconnectActions;
             this.disconnectActions = null;
             future = this.returned;
+            enterActions(actions);
         }
+        runActions(actions);
         if (future != null) {
             future.cancel(false);
         }
     }
 
-    private static void runAll(List<Runnable> actions) {
+    /** This thread is about to run {@code actions} (under the monitor; no-op for none). */
+    private void enterActions(List<Runnable> actions) {
         if (actions != null) {
+            if (this.actionThreads == null) {
+                this.actionThreads = new ArrayList<>(2);
+            }
+            this.actionThreads.add(Thread.currentThread());
+        }
+    }
+
+    /**
+     * Run cancel or disconnect actions outside the monitor (they are user code), each only while the
+     * call is not done: an action that completes the call stops the ones after it, and a completion
+     * from another thread waits until the actions running now have returned ({@link #markDone}).
+     */
+    private void runActions(List<Runnable> actions) {
+        if (actions == null) {
+            return;
+        }
+        try {
             for (Runnable action : actions) {
+                synchronized (this) {
+                    if (this.done) {
+                        break;
+                    }
+                }
                 runSafely(action);
+            }
+        }
+        finally {
+            synchronized (this) {
+                this.actionThreads.remove(Thread.currentThread());
+                if (this.actionThreads.isEmpty()) {
+                    this.notifyAll();
+                }
             }
         }
     }
@@ -374,7 +443,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     @Override
     public void onCancel(Runnable action) {
-        action = wrap(action);
+        List<Runnable> now = List.of(wrap(action));
         synchronized (this) {
             if (this.done) {
                 return;
@@ -383,11 +452,12 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                 if (this.cancelActions == null) {
                     this.cancelActions = new ArrayList<>(2);
                 }
-                this.cancelActions.add(action);
+                this.cancelActions.add(now.get(0));
                 return;
             }
-            runSafely(action);
+            enterActions(now);
         }
+        runActions(now); // cancelled already: run it now, on this thread
     }
 
     @Override
@@ -395,18 +465,22 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         onDisconnectWrapped(wrap(action));
     }
 
-    private synchronized void onDisconnectWrapped(Runnable action) {
-        if (this.done) {
-            return;
+    private void onDisconnectWrapped(Runnable action) {
+        List<Runnable> now = List.of(action);
+        synchronized (this) {
+            if (this.done) {
+                return;
+            }
+            if (!this.disconnected) {
+                if (this.disconnectActions == null) {
+                    this.disconnectActions = new ArrayList<>(2);
+                }
+                this.disconnectActions.add(action);
+                return;
+            }
+            enterActions(now);
         }
-        if (this.disconnected) {
-            runSafely(action);
-            return;
-        }
-        if (this.disconnectActions == null) {
-            this.disconnectActions = new ArrayList<>(2);
-        }
-        this.disconnectActions.add(action);
+        runActions(now); // disconnected already: run it now, on this thread
     }
 
     @Override
@@ -479,10 +553,31 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
 
     // ---- replies ----
 
+    /**
+     * Wait (under the monitor, which waiting releases) until no other thread runs this call's
+     * actions, so that none runs after the completion; the thread running them may complete the
+     * call from inside one.
+     */
+    private void awaitActionsOfOtherThreads() {
+        boolean interrupted = false;
+        while (this.actionThreads != null && !this.actionThreads.isEmpty() && !this.actionThreads.contains(Thread.currentThread())) {
+            try {
+                this.wait();
+            }
+            catch (InterruptedException ex) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private boolean markDone(Status status, String message) {
         boolean observe;
         Object obs;
         synchronized (this) {
+            awaitActionsOfOtherThreads();
             if (this.done) {
                 return false;
             }

@@ -12,10 +12,15 @@ import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.ConnectionOptions;
+import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
+import dev.asyncrpc.internal.transport.KeepAliveHandler;
+import dev.asyncrpc.internal.transport.GracefulClose;
+import dev.asyncrpc.internal.transport.PingResponder;
+import dev.asyncrpc.internal.transport.ResourceLimitException;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -46,6 +51,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private ServerMethod lastMethod;
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
+    /** The client's limits, from its HELLO. */
+    private Settings peerSettings;
 
     ServerConnection(ServerRuntime runtime) {
         this.runtime = runtime;
@@ -76,12 +83,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        long timeout = this.runtime.options().handshakeTimeout().toMillis();
         this.handshakeTimer = ctx.executor().schedule(() -> {
             if (!this.helloDone) {
-                ctx.close(); // not an asyncrpc client (or a TLS mismatch): do not hold the connection
+                // not an asyncrpc client (or a TLS mismatch): do not hold the connection
+                GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, "no HELLO within the handshake timeout of " + timeout + " ms"));
             }
-        }, 10, java.util.concurrent.TimeUnit.SECONDS);
+        }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
+    }
+
+    /** Whether calls are in progress (for the idle timeout). Event loop. */
+    boolean isBusy() {
+        return !this.calls.isEmpty() || !this.batch.isEmpty();
     }
 
     /** The client's address for {@code ServerCall.peer()}. */
@@ -104,9 +118,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
         boolean owned = true;
+        int payloadBytes = frame.payload().readableBytes();
         try {
             if (!this.helloDone && frame.type() != FrameType.HELLO) {
-                throw new ProtocolException("expected HELLO, got " + frame.type());
+                throw new ProtocolException("handshake", "expected HELLO, got " + frame.type());
             }
             switch (frame.type()) {
                 case HELLO -> onHello(frame);
@@ -123,13 +138,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 }
                 case PIPE_DATA, PIPE_END, CREDIT -> {
                     owned = false;
-                    this.pipes.onFrame(frame);
+                    try {
+                        this.pipes.onFrame(frame);
+                    }
+                    catch (ProtocolException ex) {
+                        throw ProtocolException.OTHER.equals(ex.kind()) ? new ProtocolException("pipe", ex.getMessage()) : ex;
+                    }
                 }
-                case PING -> ctx.write(Frames.ping(ctx.alloc(), FrameType.PONG, frame.payload().readLong()), ctx.voidPromise());
                 case PONG -> { }
                 case GOAWAY -> ctx.close();
-                default -> throw new ProtocolException("unexpected " + frame.type() + " frame from a client");
+                default -> throw new ProtocolException("unexpected-frame", "unexpected " + frame.type() + " frame from a client");
             }
+        }
+        catch (IndexOutOfBoundsException ex) {
+            // never show buffer internals to the peer: say what was wrong in protocol terms
+            throw new ProtocolException("malformed-frame", "malformed " + frame.type() + " frame: its payload of " + payloadBytes
+                    + " bytes ends before the fields it announces");
         }
         finally {
             if (owned) {
@@ -140,14 +164,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     private void onHello(Frame frame) {
         if (this.helloDone) {
-            throw new ProtocolException("second HELLO");
+            throw new ProtocolException("handshake", "second HELLO");
         }
-        Frames.Hello hello = Frames.readHello(frame.payload());
+        Frames.Hello hello;
+        try {
+            hello = Frames.readHello(frame.payload());
+        }
+        catch (ProtocolException ex) {
+            throw ProtocolException.OTHER.equals(ex.kind()) ? new ProtocolException("handshake", ex.getMessage()) : ex;
+        }
         if (hello.version() < Frames.VERSION) {
-            throw new ProtocolException("client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
+            throw new ProtocolException("handshake", "client speaks protocol version " + hello.version() + ", this server needs " + Frames.VERSION);
         }
         this.helloDone = true;
+        this.peerSettings = hello.settings();
         this.pipes.peer(hello.settings());
+        this.ctx.pipeline().addBefore(this.ctx.name(), "pings", new PingResponder());
+        ConnectionOptions options = this.runtime.options();
+        if (!options.keepAliveInterval().isZero()) {
+            // keepalive starts with the handshake done: no PING ever precedes the HELLO_ACK
+            this.ctx.pipeline().addAfter("outbound-limit", "keepalive", new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout()));
+        }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
@@ -163,11 +200,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ByteBuf p = frame.payload();
         Settings limits = this.runtime.settings();
         if (id == 0 || this.calls.containsKey(id)) {
-            throw new ProtocolException("CALL with " + (id == 0 ? "call id 0" : "call id " + id + " already in progress"));
+            throw new ProtocolException("call", "CALL with " + (id == 0 ? "call id 0" : "call id " + id + " already in progress"));
         }
         int nameLength = p.readUnsignedShort();
         if (nameLength > p.readableBytes()) {
-            throw new ProtocolException("CALL operation name length " + nameLength + " exceeds the frame");
+            throw new ProtocolException("call", "CALL operation name length " + nameLength + " exceeds the frame");
         }
         String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
         int flags = frame.flags();
@@ -211,13 +248,22 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
             return false;
         }
+        int charge = p.readableBytes();
+        if (!this.runtime.memory().tryReserve(charge)) {
+            error(id, Status.RESOURCE_EXHAUSTED, "the server's memory budget (" + this.runtime.memory().limit()
+                    + " bytes for data held for clients) cannot take the " + charge + " argument bytes of this call now;"
+                    + " the call was not dispatched (safe to retry)");
+            return false;
+        }
         if (!this.runtime.tryCallStarted()) {
+            this.runtime.memory().release(charge);
             this.runtime.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
                     + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
             return false;
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
+        call.argumentCharge = charge;
         this.calls.put(id, call);
         attachPipes(call);
         if (timeoutMillis >= 0) {
@@ -365,15 +411,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * Submit calls that run one after another on one worker. Asynchronous implementations release
      * the key's next unit once their methods have returned (the hand-off point), so dispatch order
      * is exact and execution still overlaps through their futures. A plain implementation comes
-     * alone and releases the next unit just before it is invoked, since it may block.
+     * alone and releases the next unit once it has provably entered its method ({@link EntryWatch}:
+     * it returned, or its thread waits inside, or its stack shows the method), so the calls of one
+     * key enter in issue order, exactly, and still overlap when one blocks.
      */
-    private static void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
+    private void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
         if (unit.isEmpty()) {
             return;
         }
         ServerCallContext first = unit.get(0);
         if (!first.method.isAsync()) {
-            first.onStart = dispatch::started;
+            first.entry = new EntryWatch(dispatch::started, this.ctx.executor(), first.method.method.getName());
             dispatch.submit(first);
             return;
         }
@@ -408,7 +456,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     private void error(int id, Status status, String message) {
-        this.ctx.write(Frames.error(this.ctx.alloc(), id, status, message), this.ctx.voidPromise());
+        ByteBuf frame = Frames.error(this.ctx.alloc(), id, status, message);
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), frame, id, this.peerSettings.maxFrameSize(), "the call"), this.ctx.voidPromise());
     }
 
     @Override
@@ -420,9 +469,24 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
-        if (c instanceof ProtocolException || c instanceof IndexOutOfBoundsException) {
-            String message = (c instanceof ProtocolException) ? c.getMessage() : "malformed frame: " + c.getMessage();
-            ctx.writeAndFlush(Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, message)).addListener(ChannelFutureListener.CLOSE);
+        if (c instanceof Error) {
+            this.runtime.fatal(c, ctx.channel());
+        }
+        else if (GracefulClose.isClosing(ctx.channel())) {
+            return; // a GOAWAY is on its way already: never a second one
+        }
+        else if (c instanceof ProtocolException pe) {
+            this.runtime.protocolErrors.record(pe.kind(), peer(), pe.getMessage());
+            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
+        }
+        else if (c instanceof ConnectionTimeoutException te && te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
+            ctx.close(); // the client is gone or paused: nobody would read a GOAWAY, so do not linger for it
+        }
+        else if (c instanceof ConnectionTimeoutException te) {
+            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
+        }
+        else if (c instanceof ResourceLimitException re) {
+            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
         }
         else {
             ctx.close();
@@ -485,7 +549,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release();
             return;
         }
-        this.ctx.write(response, this.ctx.voidPromise());
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.model.fullName()), this.ctx.voidPromise());
     }
 
     @Override

@@ -5,10 +5,18 @@ import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncrpc.internal.MemoryBudget;
 import dev.asyncrpc.internal.pipe.PipeRegistry;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.transport.ConnectionOptions;
 import dev.asyncrpc.internal.transport.Endpoint;
+import dev.asyncrpc.internal.transport.FrameReadTimeoutHandler;
+import dev.asyncrpc.internal.transport.GracefulClose;
+import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
+import dev.asyncrpc.internal.transport.OutboundLimitHandler;
+import dev.asyncrpc.internal.transport.PartialFrameBudgetHandler;
+import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -51,6 +59,14 @@ public final class ServerRuntime implements AutoCloseable {
     private ServerInterceptors interceptors = ServerInterceptors.NONE;
     private ExceptionMapping exceptionMapping = ExceptionMapping.DEFAULT;
     private boolean closed;
+
+    private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
+    private int maxConnections = Integer.MAX_VALUE;
+    private MemoryBudget memory = new MemoryBudget(MemoryBudget.defaultLimit());
+    private final java.util.concurrent.atomic.AtomicInteger acceptedConnections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
+    final ProtocolErrors protocolErrors = new ProtocolErrors();
+    private final ServerHealth health = new ServerHealth();
 
     /**
      * @param transports the event loops
@@ -159,14 +175,28 @@ public final class ServerRuntime implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         ServerRuntime.this.connections.add(ch);
+                        ConnectionOptions o = ServerRuntime.this.options;
+                        ch.pipeline().addLast("read-gate", new ReadGate());
                         if (ServerRuntime.this.sslContext != null) {
                             io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(ServerRuntime.this.sslContext, false,
                                     null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, ServerRuntime.this.clientAuth, null, false);
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
+                        ch.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
                         ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
-                        ch.pipeline().addLast("server", new ServerConnection(ServerRuntime.this));
+                        if (!o.frameReadTimeout().isZero()) {
+                            ch.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
+                        }
+                        ch.pipeline().addLast("frame-budget", new PartialFrameBudgetHandler(ServerRuntime.this.memory));
+                        ServerConnection connection = new ServerConnection(ServerRuntime.this);
+                        if (!o.idleTimeout().isZero()) {
+                            ch.pipeline().addLast("idle", new IdleTimeoutHandler(o.idleTimeout(), connection::isBusy));
+                        }
+                        ch.pipeline().addLast("server", connection);
                     }
                 });
         SocketAddress address;
@@ -186,6 +216,88 @@ public final class ServerRuntime implements AutoCloseable {
             }
             throw new IllegalStateException("cannot listen on " + this.endpoint + ": " + ex.getMessage(), ex);
         }
+        this.health.watch(this, group, this.serverChannel);
+    }
+
+    /**
+     * Admit a new connection if the cap allows, else refuse it with a GOAWAY (RESOURCE_EXHAUSTED)
+     * that reaches the client before the close. The connection holds no call state either way until
+     * its handshake.
+     */
+    private boolean admit(Channel ch) {
+        int now = this.acceptedConnections.incrementAndGet();
+        ch.closeFuture().addListener(f -> this.acceptedConnections.decrementAndGet());
+        if (now <= this.maxConnections) {
+            return true;
+        }
+        this.refusedConnections.incrementAndGet();
+        ch.pipeline().addLast("refused", new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+                GracefulClose.close(ctx.channel(), dev.asyncrpc.internal.protocol.Frames.goAway(ctx.alloc(), 0, dev.asyncrpc.Status.RESOURCE_EXHAUSTED,
+                        "the server has reached its connection limit (maxConnections " + ServerRuntime.this.maxConnections + "); try again later"));
+            }
+        });
+        return false;
+    }
+
+    /** Connections refused because of the connection cap, since start. */
+    public long refusedConnections() {
+        return this.refusedConnections.get();
+    }
+
+    /** Set the connection-layer options (before {@link #start()}). */
+    public void options(ConnectionOptions options) {
+        this.options = options;
+    }
+
+    ConnectionOptions options() {
+        return this.options;
+    }
+
+    /** Set the connection cap (before {@link #start()}). */
+    public void maxConnections(int max) {
+        this.maxConnections = max;
+    }
+
+    /** Set the memory budget (before {@link #start()}). */
+    public void memoryBudget(MemoryBudget budget) {
+        this.memory = budget;
+    }
+
+    /** The server-wide budget of bytes held for peers. */
+    public MemoryBudget memory() {
+        return this.memory;
+    }
+
+    /** Protocol errors by kind since start: a snapshot. */
+    public java.util.Map<String, Long> protocolErrors() {
+        return this.protocolErrors.snapshot();
+    }
+
+    /** The failure that made this server FAILED, or {@code null}. */
+    public Throwable failure() {
+        return this.health.failure();
+    }
+
+    /** Record an Error that reached an event loop: log, close {@code channel} (if any), mark FAILED. Any thread. */
+    void fatal(Throwable error, Channel channel) {
+        this.health.fail(error, channel == null ? "an event loop" : "connection " + channel.remoteAddress());
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** The address the listener is bound to, such as {@code 0.0.0.0:7443} or {@code [::]:7443}; the endpoint before start. */
+    public String boundAddress() {
+        Channel ch = this.serverChannel;
+        if (ch != null && ch.localAddress() instanceof InetSocketAddress isa) {
+            java.net.InetAddress ip = isa.getAddress();
+            String host = (ip == null) ? isa.getHostString()
+                    : ip.isAnyLocalAddress() ? (ip instanceof java.net.Inet6Address ? "::" : "0.0.0.0") : ip.getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + isa.getPort();
+        }
+        return this.endpoint.toString();
     }
 
     /** The bound port (TCP), or -1. */
@@ -269,10 +381,15 @@ public final class ServerRuntime implements AutoCloseable {
         return this.activeCalls.get();
     }
 
-    /** Bound, listening, and not draining or closed. */
+    /** Bound, listening, and not draining, closed or failed. */
     public boolean isAccepting() {
         Channel ch = this.serverChannel;
-        return ch != null && ch.isActive() && !this.draining;
+        return ch != null && ch.isActive() && !this.draining && this.health.failure() == null;
+    }
+
+    /** Whether {@link #close()} has run. */
+    public synchronized boolean isClosed() {
+        return this.closed;
     }
 
     public boolean isDrainingOrClosed() {
@@ -333,6 +450,7 @@ public final class ServerRuntime implements AutoCloseable {
         }
         this.closed = true;
         this.draining = true;
+        this.health.closing();
         Channel ch = this.serverChannel;
         if (ch != null) {
             ch.close().syncUninterruptibly();

@@ -118,6 +118,27 @@ final class WorkerPool extends AbstractExecutorService {
         }
     }
 
+    /** The task running on this thread took on more work after {@link #finishing()}: it is busy again. */
+    static void resumed() {
+        Worker w = CURRENT.get();
+        if (w != null) {
+            w.pool().markResumed(w);
+        }
+    }
+
+    private void markResumed(Worker w) {
+        this.lock.lock();
+        try {
+            if (w.finishing) {
+                w.finishing = false;
+                this.busy++;
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
     private void markFinishing(Worker w) {
         this.lock.lock();
         try {

@@ -101,6 +101,12 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
     static final String DIRECT_MEMORY_USED = "asyncrpc.netty.direct.memory.used";
 
+    static final String SERVER_PROTOCOL_ERRORS = "asyncrpc.server.protocol.errors";
+
+    static final String SERVER_CONNECTIONS_REFUSED = "asyncrpc.server.connections.refused";
+
+    static final String SERVER_MEMORY_BUDGET_USED = "asyncrpc.server.memory.budget.used";
+
     private final Supplier<@Nullable AsyncRpcServer> server;
 
     private final Function<String, @Nullable AsyncRpcClient> clients;
@@ -232,6 +238,19 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
                 .tag("direction", tag)
                 .register(registry);
         }
+        for (String kind : AsyncRpcServer.PROTOCOL_ERROR_KINDS) {
+            FunctionCounter.builder(SERVER_PROTOCOL_ERRORS, this, (metrics) -> metrics.protocolErrors(kind))
+                .description("Protocol errors of clients, each of which closed its connection with a GOAWAY, by kind")
+                .tag("kind", kind)
+                .register(registry);
+        }
+        FunctionCounter.builder(SERVER_CONNECTIONS_REFUSED, this, (metrics) -> metrics.serverLong(AsyncRpcServer::refusedConnections))
+            .description("Connections refused because the server had max-connections open")
+            .register(registry);
+        Gauge.builder(SERVER_MEMORY_BUDGET_USED, () -> serverLong(AsyncRpcServer::memoryBudgetUsed))
+            .description("Bytes of the server's memory budget held now: incomplete frames and call arguments not yet decoded")
+            .baseUnit(BaseUnits.BYTES)
+            .register(registry);
         FunctionCounter.builder(SERVER_PIPES_OPENED, this, (metrics) -> metrics.serverTotals().pipesOpened())
             .description("Pipe ends the server has opened for calls, ended ones included")
             .register(registry);
@@ -239,6 +258,16 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .description("Time the server's sending pipe ends (out-pipes) have waited for credit with data to send, ended pipes included")
             .baseUnit("seconds")
             .register(registry);
+    }
+
+    private double serverLong(java.util.function.ToLongFunction<AsyncRpcServer> value) {
+        AsyncRpcServer s = this.server.get();
+        return (s != null) ? value.applyAsLong(s) : 0;
+    }
+
+    private double protocolErrors(String kind) {
+        AsyncRpcServer s = this.server.get();
+        return (s != null) ? s.protocolErrors().getOrDefault(kind, 0L) : 0;
     }
 
     private PipeTotals serverTotals() {

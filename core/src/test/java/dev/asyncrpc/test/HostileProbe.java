@@ -13,9 +13,11 @@ import dev.asyncrpc.AsyncRpcClient;
  * A normal client checking that a server still serves others while it is attacked: one call every
  * {@code ~200 ms}, each allowed {@link #LIMIT}, on its own thread. Every fifth call goes through a
  * client built for it (a new connection and handshake), the others through one long-lived client.
- * Records every latency and every failure (a call not answered in time, or answered with an error).
+ * Records every latency and every failure (a call not answered in time, or answered with an error)
+ * from {@link #startJudging()} on; calls before it only warm the probe up (a cold client in a
+ * loaded JVM may take longer than the limit for its first call).
  */
-public final class Probe implements AutoCloseable {
+public final class HostileProbe implements AutoCloseable {
 
     public static final Duration LIMIT = Duration.ofSeconds(2);
     private static final long PAUSE_MILLIS = 200;
@@ -26,10 +28,13 @@ public final class Probe implements AutoCloseable {
     private final List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean judging;
+    /** The longest the probe's pause overslept: how starved of CPU the probe's own JVM was. */
+    private volatile long oversleepNanos;
     private final Thread thread;
     private final long started = System.nanoTime();
 
-    public Probe(String address) {
+    public HostileProbe(String address) {
         this.address = address;
         this.client = newClient();
         this.stub = this.client.proxy(HostileAsync.class);
@@ -54,18 +59,26 @@ public final class Probe implements AutoCloseable {
                 else {
                     check(this.stub.greet("probe-" + n).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS), "probe-" + n);
                 }
-                this.latenciesNanos.add(System.nanoTime() - t0);
+                if (this.judging) {
+                    this.latenciesNanos.add(System.nanoTime() - t0);
+                }
             }
             catch (InterruptedException ex) {
                 return;
             }
             catch (Exception ex) {
-                this.latenciesNanos.add(System.nanoTime() - t0);
-                this.failures.add(String.format(java.util.Locale.ROOT, "call %d at %.1f s after %d ms: %s", n, (t0 - this.started) / 1e9,
-                        (System.nanoTime() - t0) / 1_000_000, ex));
+                if (this.judging) {
+                    this.latenciesNanos.add(System.nanoTime() - t0);
+                    this.failures.add(String.format(java.util.Locale.ROOT, "call %d at %.1f s after %d ms: %s", n, (t0 - this.started) / 1e9,
+                            (System.nanoTime() - t0) / 1_000_000, ex));
+                }
             }
             try {
+                long s0 = System.nanoTime();
                 Thread.sleep(PAUSE_MILLIS); // the probe's pace, not a wait for a condition
+                if (this.judging) {
+                    this.oversleepNanos = Math.max(this.oversleepNanos, System.nanoTime() - s0 - PAUSE_MILLIS * 1_000_000);
+                }
             }
             catch (InterruptedException ex) {
                 return;
@@ -79,8 +92,13 @@ public final class Probe implements AutoCloseable {
         }
     }
 
+    /** From now on, every call counts. */
+    public void startJudging() {
+        this.judging = true;
+    }
+
     /** Stop probing (waits for the call in flight). */
-    public Probe stop() throws InterruptedException {
+    public HostileProbe stop() throws InterruptedException {
         this.running.set(false);
         this.thread.join(TimeUnit.SECONDS.toMillis(10));
         return this;
@@ -118,7 +136,7 @@ public final class Probe implements AutoCloseable {
 
     public String summary() {
         return calls() + " probe calls, p50 " + percentileMillis(50) + " ms, p99 " + percentileMillis(99) + " ms, max " + maxMillis() + " ms, "
-                + failures().size() + " failed";
+                + failures().size() + " failed, probe's pause overslept at most " + this.oversleepNanos / 1_000_000 + " ms";
     }
 
     @Override

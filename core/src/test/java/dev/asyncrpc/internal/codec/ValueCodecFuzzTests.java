@@ -1,0 +1,64 @@
+package dev.asyncrpc.internal.codec;
+
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.asyncrpc.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import tools.jackson.core.type.TypeReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzes the argument codec: the same bytes decoded as each of a range of declared types either
+ * give a value or fail with {@link CodecException} (never another exception, a stack overflow or
+ * an out-of-memory), and a value decoded once encodes and decodes back to an equal value. The
+ * committed inputs ({@code ValueCodecFuzzTestsInputs/}) run as regression tests in every build.
+ */
+class ValueCodecFuzzTests {
+
+    /** A record as services declare them. */
+    record Item(String name, int count) {
+    }
+
+    private static final List<Type> TYPES = List.of(String.class, Integer.class, Long.class, Double.class, Boolean.class,
+            BigInteger.class, BigDecimal.class, Status.class, Item.class, byte[].class, Object.class,
+            new TypeReference<List<Integer>>() { }.getType(), new TypeReference<Map<String, Integer>>() { }.getType(),
+            new TypeReference<List<Item>>() { }.getType(), new TypeReference<Map<String, List<Object>>>() { }.getType());
+
+    private static final Codecs CODECS = new Codecs(64 * 1024);
+
+    @FuzzTest(maxDuration = "2m")
+    void decode(byte[] input) {
+        for (Type type : TYPES) {
+            ValueCodec codec = CODECS.forType(type);
+            Object value;
+            ByteBuf in = Unpooled.wrappedBuffer(input);
+            try {
+                value = codec.decode(in);
+            }
+            catch (CodecException ex) {
+                continue; // refused, as it may be
+            }
+            finally {
+                in.release();
+            }
+            if (value == null || type == byte[].class) {
+                continue;
+            }
+            ByteBuf out = Unpooled.buffer();
+            try {
+                codec.encode(value, out);
+                assertThat(codec.decode(out)).as("%s decoded from its own encoding", type.getTypeName()).isEqualTo(value);
+            }
+            finally {
+                out.release();
+            }
+        }
+    }
+}
