@@ -23,10 +23,11 @@ import dev.asyncrpc.internal.pipe.DefaultInPipe;
  *
  * <p>Flow control is per pipe and enforced by the receiver: at most the pipe window (a setting of
  * the receiving side, 1 MiB by default) is in flight, and credit returns as the receiving
- * application consumes elements. A sending end buffers at most about one window of encoded data;
- * pushes beyond that return a stage that completes once their elements have been sent, and hold
- * only references to the elements until then (do not modify a pushed array before its stage
- * completes). An element's encoding may take at most half the receiver's window.
+ * application consumes elements. A push's stage completes once its elements fit within that
+ * window, at once while there is room; pushes beyond hold only references to the elements until
+ * then (do not modify a pushed array before its stage completes). {@link #isReady()} and
+ * {@link #onReady(Runnable)} tell a producer when there is room; {@link #whenSent()} is send
+ * complete. An element's encoding may take at most half the receiver's window.
  *
  * <p>With Reactor, adapt with {@code reactor.adapter.JdkFlowAdapter}: {@code InPipe.from(
  * JdkFlowAdapter.publisherToFlowPublisher(flux))} on the caller,
@@ -67,8 +68,11 @@ public interface InPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterab
      * in the pipe's buffer, or held until they do.
      * @param elements the elements, none {@code null}; no elements is a no-op (use {@link #close()}
      *        to end the pipe)
-     * @return a stage that completes when these elements have been handed to the transport (send
-     *         complete), or fails with a {@link RemoteCallException} if they never will be
+     * @return a stage that completes once these elements fit within the receiver's pipe window
+     *         (at once while it has room, so awaiting each push waits only when the window is
+     *         full; the elements have been encoded and the arrays may be reused), or fails with a
+     *         {@link RemoteCallException} if they never will be. For send complete (handed to the
+     *         transport) use {@link #whenSent()}
      * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
      */
     @SuppressWarnings("unchecked")
@@ -77,10 +81,45 @@ public interface InPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterab
     /**
      * Send elements (sending end); as {@link #push(Object[])}.
      * @param elements the elements, none {@code null}
-     * @return a stage that completes on send complete
+     * @return a stage that completes once the elements fit within the receiver's window
      * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
      */
     CompletionStage<Void> push(List<? extends T> elements);
+
+    /**
+     * Send complete (sending end): a stage that completes once every element pushed before this
+     * call has been handed to the transport (Microsoft RPC's {@code RPC_C_NOTIFY_ON_SEND_COMPLETE}
+     * and {@code RpcSendComplete}).
+     * @return the stage; it fails with a {@link RemoteCallException} if the pipe fails first
+     * @throws IllegalStateException on the receiving end
+     */
+    CompletionStage<Void> whenSent();
+
+    /**
+     * Whether a push made now would be accepted at once (sending end): the pipe is attached to its
+     * call, open, and less than the receiver's window is queued or in flight.
+     * @return whether the pipe is ready for more
+     * @throws IllegalStateException on the receiving end
+     */
+    boolean isReady();
+
+    /**
+     * Run {@code callback} once, on the client's or server's executor, when the pipe becomes
+     * ready ({@link #isReady()}) or can take no more pushes (it ended or failed); if it already is,
+     * the callback is handed to the executor at once. Replaces a callback registered before that has
+     * not run (sending end).
+     * @param callback the callback
+     * @throws IllegalStateException on the receiving end
+     */
+    void onReady(Runnable callback);
+
+    /**
+     * As {@link #onReady(Runnable)}, running the callback on {@code executor}.
+     * @param callback the callback
+     * @param executor where it runs
+     * @throws IllegalStateException on the receiving end
+     */
+    void onReady(Runnable callback, Executor executor);
 
     /**
      * End the pipe after the elements already pushed (sending end): Microsoft RPC's final push of

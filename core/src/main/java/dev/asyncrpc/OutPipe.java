@@ -48,8 +48,11 @@ public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Itera
      * Send elements (sending end). Never blocks: the elements are encoded and queued when they fit
      * in the pipe's buffer, or held until they do.
      * @param elements the elements, none {@code null}; no elements is a no-op
-     * @return a stage that completes when these elements have been handed to the transport (send
-     *         complete), or fails with a {@link RemoteCallException} if they never will be
+     * @return a stage that completes once these elements fit within the receiver's pipe window
+     *         (at once while it has room, so awaiting each push waits only when the window is
+     *         full; the elements have been encoded and the arrays may be reused), or fails with a
+     *         {@link RemoteCallException} if they never will be. For send complete (handed to the
+     *         transport) use {@link #whenSent()}
      * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
      */
     @SuppressWarnings("unchecked")
@@ -58,10 +61,45 @@ public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Itera
     /**
      * Send elements (sending end); as {@link #push(Object[])}.
      * @param elements the elements, none {@code null}
-     * @return a stage that completes on send complete
+     * @return a stage that completes once the elements fit within the receiver's window
      * @throws IllegalStateException on the receiving end, or after {@link #close()} or {@link #abort}
      */
     CompletionStage<Void> push(List<? extends T> elements);
+
+    /**
+     * Send complete (sending end): a stage that completes once every element pushed before this
+     * call has been handed to the transport (Microsoft RPC's {@code RPC_C_NOTIFY_ON_SEND_COMPLETE}
+     * and {@code RpcSendComplete}).
+     * @return the stage; it fails with a {@link RemoteCallException} if the pipe fails first
+     * @throws IllegalStateException on the receiving end
+     */
+    CompletionStage<Void> whenSent();
+
+    /**
+     * Whether a push made now would be accepted at once (sending end): the pipe is attached to its
+     * call, open, and less than the receiver's window is queued or in flight.
+     * @return whether the pipe is ready for more
+     * @throws IllegalStateException on the receiving end
+     */
+    boolean isReady();
+
+    /**
+     * Run {@code callback} once, on the client's or server's executor, when the pipe becomes
+     * ready ({@link #isReady()}) or can take no more pushes (it ended or failed); if it already is,
+     * the callback is handed to the executor at once. Replaces a callback registered before that has
+     * not run (sending end).
+     * @param callback the callback
+     * @throws IllegalStateException on the receiving end
+     */
+    void onReady(Runnable callback);
+
+    /**
+     * As {@link #onReady(Runnable)}, running the callback on {@code executor}.
+     * @param callback the callback
+     * @param executor where it runs
+     * @throws IllegalStateException on the receiving end
+     */
+    void onReady(Runnable callback, Executor executor);
 
     /**
      * End the pipe after the elements already pushed (sending end): the final push of zero elements.

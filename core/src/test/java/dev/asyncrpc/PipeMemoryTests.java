@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Memory stays bounded by the pipe windows whatever the size of a transfer: 1 GiB through an
  * in-pipe and 1 GiB through an out-pipe (twice), in 64 KiB {@code byte[]} chunks, with the caller and the
  * implementer each in its own JVM capped at {@code -Xmx128m}. Also: killing the implementer's
- * process mid-transfer fails the caller's pipe and call with UNAVAILABLE, without a hang.
+ * process mid-transfer fails the caller's pipe and call with UNAVAILABLE, without a hang. And the
+ * same bound over TLS: 256 MiB each way.
  */
 class PipeMemoryTests {
 
@@ -113,6 +114,34 @@ class PipeMemoryTests {
                     assertThat(figure(line, "PEAK_DIRECT")).as(side.getKey() + " direct memory of the allocator").isLessThan(64L << 20);
                 }
                 System.out.println("1 GiB each way, 64 KiB chunks, -Xmx128m, second round: " + rates);
+                System.out.println("caller:      " + clientMemory);
+                System.out.println("implementer: " + serverMemory);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void quarterGibibyteEachWayOverTlsWithCallerAndImplementerEachCappedAt128MiB() throws Exception {
+        dev.asyncrpc.test.TestCertificates certs = dev.asyncrpc.test.TestCertificates.create();
+        String dir = certs.directory().toString();
+        try (Child server = new Child(BulkServerMain.class, dir)) {
+            int port = Integer.parseInt(server.await("PORT ", 60).substring(5).trim());
+            try (Child client = new Child(BulkClientMain.class, "127.0.0.1:" + port, Long.toString(GIB / 4), Integer.toString(CHUNK), "1", dir)) {
+                String rates = client.await("IN_MIBS ", 300);
+                String clientMemory = client.await("PEAK_HEAP ", 60);
+                assertThat(client.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(client.process.exitValue()).as("caller exit code; output: %s", client.all).isZero();
+                server.process.getOutputStream().close();
+                String serverMemory = server.await("PEAK_HEAP ", 60);
+                assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                for (Map.Entry<String, String> side : Map.of("caller", clientMemory, "implementer", serverMemory).entrySet()) {
+                    String line = side.getValue();
+                    assertThat(figure(line, "PEAK_HEAP")).as(side.getKey() + " peak heap").isLessThan(CAP);
+                    assertThat(figure(line, "MAX_LIVE_AFTER_GC")).as(side.getKey() + " live heap after GC").isLessThan(32L << 20);
+                    assertThat(figure(line, "PEAK_DIRECT")).as(side.getKey() + " direct memory of the allocator").isLessThan(64L << 20);
+                }
+                System.out.println("256 MiB each way over TLS, 64 KiB chunks, -Xmx128m: " + rates);
                 System.out.println("caller:      " + clientMemory);
                 System.out.println("implementer: " + serverMemory);
             }

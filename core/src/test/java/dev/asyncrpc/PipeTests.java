@@ -353,7 +353,8 @@ class PipeTests {
         InPipe<Integer> pipe = InPipe.create();
         CompletableFuture<Probe> probe = this.numbers.probe(pipe);
         assertThat(this.endpoint.probed.await(10, TimeUnit.SECONDS)).isTrue();
-        pipe.push(1, 2, 3).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        pipe.push(1, 2, 3);
+        pipe.whenSent().toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<PipeInfo> callerSide = this.client.openPipes();
         assertThat(callerSide).singleElement().satisfies(info -> {
             assertThat(info.operation()).isEqualTo("numbers/probe");
@@ -382,7 +383,8 @@ class PipeTests {
         InPipe<Integer> in = InPipe.create();
         CompletableFuture<Probe> probe = this.numbers.probe(in);
         assertThat(this.endpoint.probed.await(10, TimeUnit.SECONDS)).isTrue();
-        in.push(1, 2, 3).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        in.push(1, 2, 3);
+        in.whenSent().toCompletableFuture().get(10, TimeUnit.SECONDS);
         PipeTotals whileOpen = this.client.pipeTotals();
         assertThat(whileOpen.inElements()).isEqualTo(3);
         assertThat(whileOpen.inBytes()).isPositive();

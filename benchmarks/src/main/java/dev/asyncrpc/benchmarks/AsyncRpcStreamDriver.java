@@ -64,18 +64,41 @@ final class AsyncRpcStreamDriver implements StreamDriver {
         }
     }
 
+    private final int pushesInFlight;
     private AsyncRpcServer server;
     private AsyncRpcClient client;
     private Upload upload;
 
+    /** The caller keeps max(16, 1 MiB / chunk) push stages in flight. */
+    AsyncRpcStreamDriver() {
+        this(0);
+    }
+
+    /**
+     * @param pushesInFlight how many push stages the caller keeps in flight; 1 is the documented
+     *        loop that awaits each push; 0 for max(16, 1 MiB / chunk)
+     */
+    AsyncRpcStreamDriver(int pushesInFlight) {
+        this.pushesInFlight = pushesInFlight;
+    }
+
     @Override
     public String name() {
-        return "asyncrpc";
+        return switch (this.pushesInFlight) {
+            case 0 -> "asyncrpc";
+            case 1 -> "asyncrpc-await";
+            default -> "asyncrpc-" + this.pushesInFlight;
+        };
     }
 
     @Override
     public String description() {
-        return "InPipe<byte[]> parameter, async implementation draining with pull/onAvailable, caller keeping max(16, 1 MiB / chunk) push stages in flight, builder defaults";
+        String caller = switch (this.pushesInFlight) {
+            case 0 -> "caller keeping max(16, 1 MiB / chunk) push stages in flight";
+            case 1 -> "caller awaiting each push (the documented loop)";
+            default -> "caller keeping " + this.pushesInFlight + " push stages in flight";
+        };
+        return "InPipe<byte[]> parameter, async implementation draining with pull/onAvailable, " + caller + ", builder defaults";
     }
 
     @Override
@@ -89,7 +112,7 @@ final class AsyncRpcStreamDriver implements StreamDriver {
     public long transfer(byte[] data, long bytes, long timeoutNanos) throws Exception {
         long deadline = System.nanoTime() + timeoutNanos;
         int chunk = data.length;
-        int inFlight = Math.max(16, (1 << 20) / chunk);
+        int inFlight = (this.pushesInFlight > 0) ? this.pushesInFlight : Math.max(16, (1 << 20) / chunk);
         ArrayDeque<CompletableFuture<Void>> pending = new ArrayDeque<>();
         InPipe<byte[]> pipe = InPipe.create();
         CompletableFuture<Long> result = this.upload.upload(pipe);
@@ -97,7 +120,7 @@ final class AsyncRpcStreamDriver implements StreamDriver {
             for (long sent = 0; sent < bytes; sent += chunk) {
                 byte[] c = (bytes - sent >= chunk) ? data : java.util.Arrays.copyOf(data, (int) (bytes - sent));
                 pending.add(pipe.push(c).toCompletableFuture());
-                if (pending.size() >= inFlight) {
+                while (pending.size() >= inFlight) {
                     pending.poll().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
             }

@@ -23,14 +23,15 @@ import java.util.Map;
  * the median per system and chunk size, and ratios of medians.
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
- * (arguments win): {@code systems} (default {@code asyncrpc,grpc,grpc-direct,netty}), {@code chunks}
+ * (arguments win): {@code systems} (default {@code asyncrpc,grpc,grpc-direct,netty}; also {@code asyncrpc-await}, the caller
+ * awaiting each push, and {@code asyncrpc-32}, keeping 32 pushes in flight), {@code chunks}
  * (bytes, {@code 65536,4096}), {@code bytes} (per transfer, {@code 2g}), {@code warmup} (bytes per
  * system and chunk size, {@code 1g}), {@code rounds} (5), {@code timeout} (per transfer,
  * {@code 120s}). Sizes take a {@code k}, {@code m} or {@code g} suffix (binary).
  */
 public final class StreamBenchmark {
 
-    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "grpc", "grpc-direct", "netty");
+    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "grpc", "grpc-direct", "netty", "asyncrpc-await", "asyncrpc-32");
 
     private static final List<String> KEYS = List.of("systems", "chunks", "bytes", "warmup", "rounds", "timeout");
 
@@ -52,7 +53,7 @@ public final class StreamBenchmark {
                 }
                 v.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
             }
-            List<String> systems = List.of(v.getOrDefault("systems", String.join(",", ALL_SYSTEMS)).split("\\s*,\\s*"));
+            List<String> systems = List.of(v.getOrDefault("systems", String.join(",", ALL_SYSTEMS.subList(0, 4))).split("\\s*,\\s*"));
             for (String s : systems) {
                 if (!ALL_SYSTEMS.contains(s)) {
                     throw new IllegalArgumentException("systems: '" + s + "' (expected some of " + ALL_SYSTEMS + ")");
@@ -99,6 +100,8 @@ public final class StreamBenchmark {
     static StreamDriver driver(String name) {
         return switch (name) {
             case "asyncrpc" -> new AsyncRpcStreamDriver();
+            case "asyncrpc-await" -> new AsyncRpcStreamDriver(1);
+            case "asyncrpc-32" -> new AsyncRpcStreamDriver(32);
             case "grpc" -> new GrpcStreamDriver(false);
             case "grpc-direct" -> new GrpcStreamDriver(true);
             case "netty" -> new NettyStreamDriver();
@@ -233,11 +236,13 @@ public final class StreamBenchmark {
         System.out.println();
         System.out.println(head.toString().replace("system (" + what + ")", "ratio of medians"));
         System.out.println(rule);
-        for (String b : List.of("grpc", "grpc-direct", "netty")) {
-            if (medians.containsKey("asyncrpc") && medians.containsKey(b)) {
-                StringBuilder row = new StringBuilder("| asyncrpc / " + b + " |");
+        List<String[]> pairs = List.of(new String[] { "asyncrpc", "grpc" }, new String[] { "asyncrpc", "grpc-direct" },
+                new String[] { "asyncrpc", "netty" }, new String[] { "asyncrpc-await", "asyncrpc-32" });
+        for (String[] p : pairs) {
+            if (medians.containsKey(p[0]) && medians.containsKey(p[1])) {
+                StringBuilder row = new StringBuilder("| " + p[0] + " / " + p[1] + " |");
                 for (int i = 0; i < cs.length; i++) {
-                    row.append(String.format(" %.2f |", medians.get("asyncrpc")[i] / medians.get(b)[i]));
+                    row.append(String.format(" %.2f |", medians.get(p[0])[i] / medians.get(p[1])[i]));
                 }
                 System.out.println(row);
             }

@@ -204,16 +204,53 @@ class PipesGuideTests {
         // tag::async-caller-in[]
         InPipe<Record> records = InPipe.create();
         CompletableFuture<Summary> summary = inventory.upload("batch-3", records);  // returns at once
-        CompletableFuture<Void> sent = CompletableFuture.completedFuture(null);
         for (List<Record> chunk : partition(source, 500)) {
-            sent.join();                                      // at most one chunk waits for credit
-            sent = records.push(chunk).toCompletableFuture();  // completes on send complete
+            records.push(chunk).toCompletableFuture().join();  // waits only while the window is full
         }
         records.close();
         // ... do other work; the summary arrives later
         Summary result = summary.get(30, TimeUnit.SECONDS);
         // end::async-caller-in[]
         assertThat(result).isEqualTo(new Summary(10_000, 10_000));
+    }
+
+    @Test
+    void asyncCallerPushesWhenThePipeIsReady() throws Exception {
+        InventoryAsync inventory = this.client.proxy(InventoryAsync.class);
+        java.util.Iterator<Record> source = java.util.stream.IntStream.range(0, 10_000)
+                .mapToObj(i -> new Record("R-" + i, 1)).iterator();
+        // tag::async-caller-ready[]
+        InPipe<Record> records = InPipe.create();
+        CompletableFuture<Summary> summary = inventory.upload("batch-4", records);
+        new Runnable() {
+            @Override
+            public void run() {                         // holds no thread while the window is full
+                while (records.isReady() && source.hasNext()) {
+                    records.push(source.next());        // accepted at once: there is room
+                }
+                if (source.hasNext()) {
+                    records.onReady(this);              // call me when there is room again
+                }
+                else {
+                    records.close();
+                }
+            }
+        }.run();
+        // end::async-caller-ready[]
+        assertThat(summary.get(30, TimeUnit.SECONDS)).isEqualTo(new Summary(10_000, 10_000));
+    }
+
+    @Test
+    void asyncCallerWaitsForSendComplete() throws Exception {
+        InventoryAsync inventory = this.client.proxy(InventoryAsync.class);
+        // tag::async-caller-sent[]
+        InPipe<Record> records = InPipe.create();
+        CompletableFuture<Summary> summary = inventory.upload("batch-5", records);
+        records.push(new Record("S-1", 2), new Record("S-2", 3));
+        records.whenSent().toCompletableFuture().get(30, TimeUnit.SECONDS);  // RPC_C_NOTIFY_ON_SEND_COMPLETE
+        records.close();
+        // end::async-caller-sent[]
+        assertThat(summary.get(30, TimeUnit.SECONDS)).isEqualTo(new Summary(2, 5));
     }
 
     @Test

@@ -10,7 +10,8 @@ import dev.asyncrpc.OutPipe;
 /**
  * The caller's process of the forked pipe tests: uploads {@code bytes} through an in-pipe and
  * downloads as many through an out-pipe, in chunks, checks both, prints the throughput and its
- * memory figures; exits 1 on any failure.
+ * memory figures; exits 1 on any failure. Arguments: address, bytes, chunk size, rounds (1), and
+ * optionally a {@link TestCertificates} directory to connect with TLS.
  */
 public final class BulkClientMain {
 
@@ -20,7 +21,11 @@ public final class BulkClientMain {
         int chunk = Integer.parseInt(args[2]);
         int rounds = (args.length > 3) ? Integer.parseInt(args[3]) : 1;
         HeapWatch watch = new HeapWatch();
-        try (AsyncRpcClient client = AsyncRpcClient.builder().address(address).build()) {
+        AsyncRpcClient.Builder builder = AsyncRpcClient.builder().address(address);
+        if (args.length > 4) {
+            builder.tls(TestCertificates.at(java.nio.file.Path.of(args[4])).context(null));
+        }
+        try (AsyncRpcClient client = builder.build()) {
             BulkAsync bulk = client.proxy(BulkAsync.class);
             for (int round = 0; round < rounds; round++) {
                 transfer(bulk, bytes, chunk);

@@ -8,12 +8,17 @@ import dev.asyncrpc.AsyncRpcServer;
 /**
  * The implementer's process of the forked pipe tests: serves {@link Bulk} on a free loopback port,
  * prints {@code PORT <n>}, runs until its standard input ends, then prints its memory figures.
+ * With an argument, serves TLS with the server key of the {@link TestCertificates} in that directory.
  */
 public final class BulkServerMain {
 
     public static void main(String[] args) throws Exception {
         HeapWatch watch = new HeapWatch();
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new BulkEndpoint()).build().start()) {
+        AsyncRpcServer.Builder builder = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new BulkEndpoint());
+        if (args.length > 0) {
+            builder.tls(TestCertificates.at(java.nio.file.Path.of(args[0])).context("server"), AsyncRpcServer.ClientAuth.NONE);
+        }
+        try (AsyncRpcServer server = builder.build().start()) {
             System.out.println("PORT " + server.port());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in));

@@ -71,6 +71,16 @@ public final class TestCertificates {
         }
     }
 
+    /** The certificates {@link #create()} made in {@code dir} (for a forked JVM). */
+    public static TestCertificates at(Path dir) {
+        return new TestCertificates(dir);
+    }
+
+    /** Where the key and trust stores are. */
+    public Path directory() {
+        return this.dir;
+    }
+
     public Path keyStore(String name) {
         return this.dir.resolve(name + ".p12");
     }

@@ -92,6 +92,22 @@ public abstract class PipeEnd<T> implements Flow.Publisher<T>, Flow.Subscriber<T
         return sending("push").push(elements);
     }
 
+    public final CompletionStage<Void> whenSent() {
+        return sending("whenSent").whenSent();
+    }
+
+    public final boolean isReady() {
+        return sending("isReady").isReady();
+    }
+
+    public final void onReady(Runnable callback) {
+        sending("onReady").onReady(Objects.requireNonNull(callback, "callback"), null);
+    }
+
+    public final void onReady(Runnable callback, Executor executor) {
+        sending("onReady").onReady(Objects.requireNonNull(callback, "callback"), Objects.requireNonNull(executor, "executor"));
+    }
+
     public final CompletionStage<Void> close() {
         return sending("close").close();
     }

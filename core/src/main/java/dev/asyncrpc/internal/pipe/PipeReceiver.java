@@ -166,7 +166,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             wake = wakeLocked();
         }
         if (wake != null) {
-            wake.run();
+            this.table.wakeAfterRead(wake); // callbacks and subscribers: once the read batch is in
         }
     }
 

@@ -2,6 +2,7 @@ package dev.asyncrpc.internal.pipe;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,6 +47,8 @@ public final class PipeTable {
     private final WriteQueue writes;
     private final IntMap<CallPipes> calls = new IntMap<>();
     private final ArrayDeque<PipeSender<?>> blocked = new ArrayDeque<>();
+    /** Receivers' wake-ups held until the end of the current read batch (event loop only). */
+    private final ArrayList<Runnable> wakes = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private Settings peer;
 
@@ -220,8 +223,30 @@ public final class PipeTable {
         }
     }
 
+    /**
+     * The end of a read batch (event loop, from {@code channelReadComplete}): wake the consumers of
+     * the pipes that received data in it. Holding the wake-ups until here means one executor task
+     * per pipe per batch of frames, and a consumer that finds every frame of the batch at once.
+     */
+    public void readComplete() {
+        if (this.wakes.isEmpty()) {
+            return;
+        }
+        Runnable[] run = this.wakes.toArray(Runnable[]::new);
+        this.wakes.clear();
+        for (Runnable r : run) {
+            r.run();
+        }
+    }
+
+    /** Hold a receiver's wake-up until {@link #readComplete()} (event loop). */
+    void wakeAfterRead(Runnable wake) {
+        this.wakes.add(wake);
+    }
+
     /** The connection closed (event loop): every pipe fails with UNAVAILABLE, once. */
     public void closeAll(String message) {
+        readComplete();
         List<CallPipes> all = this.calls.values();
         this.calls.clear();
         this.blocked.clear();

@@ -328,6 +328,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        this.pipes.readComplete(); // pipe consumers wake once per read batch
         if (!this.batch.isEmpty()) {
             List<ServerCallContext> run = this.batch;
             this.batch = new ArrayList<>();

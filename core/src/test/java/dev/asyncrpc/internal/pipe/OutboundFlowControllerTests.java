@@ -1,0 +1,191 @@
+package dev.asyncrpc.internal.pipe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The sending side's flow control: credit accounting, acceptance of pushes within the window,
+ * writability (an {@link EmbeddedChannel} with small water marks), window updates, the order of
+ * markers and the end, and what an abort keeps.
+ */
+class OutboundFlowControllerTests {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter());
+    private final List<ByteBuf> written = new ArrayList<>();
+    private int awaited;
+
+    /** Writes to the embedded channel without flushing, so its outbound buffer fills like a socket's. */
+    private final OutboundFlowController.Sink sink = new OutboundFlowController.Sink() {
+        @Override
+        public boolean isWritable() {
+            return OutboundFlowControllerTests.this.channel.isWritable();
+        }
+
+        @Override
+        public void write(ByteBuf frame) {
+            OutboundFlowControllerTests.this.channel.write(frame);
+        }
+
+        @Override
+        public void awaitWritable() {
+            OutboundFlowControllerTests.this.awaited++;
+        }
+    };
+
+    @AfterEach
+    void close() {
+        this.channel.flushOutbound();
+        Object m;
+        while ((m = this.channel.readOutbound()) != null) {
+            this.written.add((ByteBuf) m);
+        }
+        this.written.forEach(ByteBuf::release);
+        this.channel.finishAndReleaseAll();
+    }
+
+    private static OutboundFlowController.Entry frame(int size) {
+        return OutboundFlowController.Entry.data(Unpooled.buffer(size).writeZero(size), size, 1);
+    }
+
+    private static List<CompletableFuture<Void>> stage() {
+        return new ArrayList<>(List.of(new CompletableFuture<>()));
+    }
+
+    private List<ByteBuf> drainChannel() {
+        this.channel.flushOutbound();
+        List<ByteBuf> out = new ArrayList<>();
+        Object m;
+        while ((m = this.channel.readOutbound()) != null) {
+            out.add((ByteBuf) m);
+        }
+        this.written.addAll(out);
+        return out;
+    }
+
+    @Test
+    void pushesWithinTheWindowAreAcceptedAtOnceAndLaterOnesWhenCreditArrives() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        assertThat(flow.isReady()).isTrue();
+        assertThat(flow.enqueue(List.of(frame(400)), stage())).as("accepted at once").isNotNull();
+        assertThat(flow.enqueue(List.of(frame(600)), stage())).as("exactly fills the window").isNotNull();
+        assertThat(flow.isReady()).isFalse();
+        List<CompletableFuture<Void>> third = stage();
+        assertThat(flow.enqueue(List.of(frame(300)), third)).as("beyond the window: waits").isNull();
+        assertThat(flow.encodedOffset()).isEqualTo(1300);
+
+        OutboundFlowController.Flushed f = flow.flush(this.sink);
+        assertThat(f.frames()).isEqualTo(2);
+        assertThat(flow.sentOffset()).isEqualTo(1000);
+        assertThat(flow.unacknowledged()).isEqualTo(1000);
+        assertThat(flow.queuedBytes()).isEqualTo(300);
+        assertThat(flow.stalledNanos()).as("stalled on credit").isPositive();
+
+        assertThat(flow.onCredit(200)).as("not enough for the third push").isEmpty();
+        assertThat(flow.onCredit(100)).containsExactlyElementsOf(third);
+        assertThat(flow.flush(this.sink).frames()).isEqualTo(1);
+        assertThat(flow.unacknowledged()).isEqualTo(1000);
+        assertThat(drainChannel()).hasSize(3);
+    }
+
+    @Test
+    void aPushOfSeveralFramesIsAcceptedWhenItsLastFrameFits() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        List<CompletableFuture<Void>> s = stage();
+        assertThat(flow.enqueue(List.of(frame(500), frame(400), frame(300)), s)).isNull();
+        flow.flush(this.sink);
+        assertThat(flow.sentOffset()).as("the frames within credit go out").isEqualTo(900);
+        assertThat(flow.onCredit(200)).containsExactlyElementsOf(s);
+    }
+
+    @Test
+    void creditBeyondTheWindowIsAProtocolError() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(500)), stage());
+        flow.flush(this.sink);
+        assertThatThrownBy(() -> flow.onCredit(501)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("CREDIT of 501 bytes overflows the pipe window of 1000");
+        assertThatThrownBy(() -> flow.onCredit(0)).isInstanceOf(ProtocolException.class);
+        assertThat(flow.onCredit(500)).isEmpty();
+        assertThat(flow.creditLimit()).isEqualTo(1500);
+    }
+
+    @Test
+    void anUnwritableChannelStopsTheWriterUntilItDrains() {
+        this.channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1000, 2000));
+        OutboundFlowController flow = new OutboundFlowController(10_000);
+        flow.enqueue(List.of(frame(1500), frame(1500), frame(1500)), stage());
+        OutboundFlowController.Flushed f = flow.flush(this.sink);
+        assertThat(f.frames()).as("written until the channel is above its high water mark").isEqualTo(2);
+        assertThat(this.awaited).isEqualTo(1);
+        assertThat(flow.queuedBytes()).isEqualTo(1500);
+        drainChannel();
+        assertThat(this.channel.isWritable()).isTrue();
+        assertThat(flow.flush(this.sink).frames()).isEqualTo(1);
+        assertThat(flow.isEmpty()).isTrue();
+    }
+
+    @Test
+    void markersAndTheEndFollowTheDataBeforeThem() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(800)), stage());
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        flow.enqueueMarker(sent);
+        flow.enqueue(List.of(frame(800)), stage());
+        List<CompletableFuture<Void>> closed = stage();
+        flow.enqueueEnd(null, closed);
+        OutboundFlowController.Flushed first = flow.flush(this.sink);
+        assertThat(first.sent()).containsExactly(sent);
+        assertThat(first.end()).as("the end waits for the data before it").isNull();
+        flow.onCredit(800);
+        OutboundFlowController.Flushed second = flow.flush(this.sink);
+        assertThat(second.frames()).isEqualTo(1);
+        assertThat(second.end()).isNotNull();
+        assertThat(second.sent()).containsExactlyElementsOf(closed);
+    }
+
+    @Test
+    void anAbortKeepsTheAcceptedPushesAndDropsTheRest() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(300)), stage());
+        flow.enqueue(List.of(frame(300)), stage());
+        List<CompletableFuture<Void>> straddling = stage();
+        flow.enqueue(List.of(frame(300), frame(300)), straddling); // its first frame fits, its last does not
+        List<CompletableFuture<Void>> beyond = stage();
+        flow.enqueue(List.of(frame(300)), beyond);
+        List<CompletableFuture<Void>> dropped = flow.dropUnaccepted();
+        assertThat(dropped).containsExactlyInAnyOrder(straddling.get(0), beyond.get(0));
+        assertThat(flow.queuedBytes()).isEqualTo(600);
+        flow.enqueueEnd(new RemoteCallException(Status.APPLICATION_ERROR, "stop"), null);
+        OutboundFlowController.Flushed f = flow.flush(this.sink);
+        assertThat(f.frames()).as("the accepted data goes out without more credit").isEqualTo(2);
+        assertThat(f.end().abort.description()).isEqualTo("stop");
+    }
+
+    @Test
+    void dropAllReleasesEveryQueuedFrame() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        OutboundFlowController.Entry a = frame(600);
+        OutboundFlowController.Entry b = frame(600);
+        flow.enqueue(List.of(a), stage());
+        flow.enqueue(List.of(b), stage());
+        assertThat(flow.dropAll()).hasSize(1);
+        assertThat(a.frame.refCnt()).isZero();
+        assertThat(b.frame.refCnt()).isZero();
+        assertThat(flow.queuedBytes()).isZero();
+    }
+}
