@@ -39,7 +39,11 @@ public interface AsyncCall<T> {
     T join(Duration timeout);
 
     /**
-     * A future completed with the call's outcome. Cancelling it cancels the call abortively.
+     * A future completed with the call's outcome. Cancelling it cancels the call abortively;
+     * {@code orTimeout} fails it with a {@code TimeoutException} and cancels the call. It is
+     * read-only for the caller: {@code complete}, {@code completeExceptionally}, {@code obtrude*}
+     * and {@code completeOnTimeout} throw {@link UnsupportedOperationException}, since only the
+     * call decides its outcome. Non-async callbacks on it run on the client's completion executor.
      * @return the future
      */
     CompletableFuture<T> toCompletableFuture();

@@ -12,7 +12,9 @@ import java.lang.annotation.Target;
  * interoperates.
  *
  * <p>On a caller's interface the method must return {@link AsyncCall}, {@code CompletableFuture},
- * {@code CompletionStage} (or Reactor {@code Mono}/{@code Flux}). On an implementer's interface
+ * {@code CompletionStage} (or Reactor {@code Mono}/{@code Flux}); the future a caller gets is
+ * read-only (only the call decides its outcome: see {@link AsyncCall#toCompletableFuture()}), and
+ * its non-async callbacks run on the client's completion executor. On an implementer's interface
  * the method returns {@code CompletableFuture}/{@code CompletionStage}, or returns {@code void}
  * and takes an {@link AsyncReply} parameter.
  */

@@ -122,6 +122,20 @@ public final class AsyncRpcClient implements AutoCloseable {
     }
 
     /**
+     * Calls issued through this client and held locally, not sent yet: while a connection's
+     * handshake is in progress, or while the server's {@code MAX_CONCURRENT_CALLS} (announced in its
+     * handshake) are in progress on that connection, or while its outbound buffer is full (the
+     * server does not read). Such calls wait in issue order, without limit
+     * of time unless they have a deadline ({@link Builder#timeout(Duration)}, {@link AsyncRemote});
+     * this count (and the {@code asyncrpc.client.calls.queued} gauge in Spring Boot) shows them. They
+     * are included in {@link #pendingCalls()}.
+     * @return the count
+     */
+    public int queuedCalls() {
+        return this.runtime.queuedCalls();
+    }
+
+    /**
      * A read-only snapshot of the calls this client's connections hold: issued and not answered
      * yet, oldest first, without argument values. It costs nothing until asked: each connection's
      * event loop lists its calls, and this waits for the loops for at most a second.

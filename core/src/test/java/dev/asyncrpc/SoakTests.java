@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A bounded soak (issue 10, acceptance 4): a server in its own JVM at {@code -Xmx256m} takes a mix of
  * unary calls, pipes in both directions, cancels and deadlines from {@value #LANES} lanes of a normal
- * client for {@code asyncrpc.soak.seconds} (default 75 s; the {@code soak} Maven profile runs 900 s)
+ * client for {@code asyncrpc.soak.seconds} (default 60 s; the {@code soak} Maven profile runs 900 s)
  * after {@code asyncrpc.soak.warmup-seconds} (default 15 s) of warm-up. Between the warmed-up start and
  * the end the server's heap after a full GC, its direct memory, its live threads and its open file
  * descriptors must not grow beyond small tolerances, and every call must end as its kind expects.
@@ -35,7 +35,7 @@ class SoakTests {
 
     static final int LANES = 8;
     static final long WARMUP_SECONDS = Long.getLong("asyncrpc.soak.warmup-seconds", 15);
-    static final long SOAK_SECONDS = Long.getLong("asyncrpc.soak.seconds", 75);
+    static final long SOAK_SECONDS = Long.getLong("asyncrpc.soak.seconds", 60);
     static final int CHUNK = 16 * 1024;
     static final long TRANSFER = 256 * 1024;
 

@@ -55,6 +55,8 @@ final class AsyncRpcDriver implements Driver {
 
     private final boolean asyncServer;
     private final boolean direct;
+    private final boolean plainCaller;
+    private Echo plain;
     private AsyncRpcServer server;
     private AsyncRpcClient client;
     private EchoAsync echo;
@@ -70,19 +72,34 @@ final class AsyncRpcDriver implements Driver {
      *        event loops), the counterpart of grpc's directExecutor()
      */
     AsyncRpcDriver(boolean asyncServer, boolean direct) {
+        this(asyncServer, direct, false);
+    }
+
+    /**
+     * @param asyncServer whether the server implementation is asynchronous
+     * @param direct whether to use the opt-in direct modes
+     * @param plainCaller whether the caller is plain: it blocks on {@link Echo} (measured at W=1 only)
+     */
+    AsyncRpcDriver(boolean asyncServer, boolean direct, boolean plainCaller) {
         this.asyncServer = asyncServer;
         this.direct = direct;
+        this.plainCaller = plainCaller;
+    }
+
+    @Override
+    public boolean blocking() {
+        return this.plainCaller;
     }
 
     @Override
     public String name() {
-        return this.direct ? "asyncrpc-direct" : this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
+        return this.plainCaller ? "asyncrpc-plain" : this.direct ? "asyncrpc-direct" : this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
     }
 
     @Override
     public String description() {
         return (this.asyncServer ? "async implementation (completed CompletableFuture)" : "plain implementation (server worker pool)")
-                + ", CompletableFuture caller, " + (this.direct ? "directDispatch + directCompletion (event loops)" : "builder defaults");
+                + (this.plainCaller ? ", plain (blocking) caller" : ", CompletableFuture caller") + ", " + (this.direct ? "directDispatch + directCompletion (event loops)" : "builder defaults");
     }
 
     @Override
@@ -91,11 +108,24 @@ final class AsyncRpcDriver implements Driver {
         this.server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).directDispatch(this.direct).build().start();
         this.client = AsyncRpcClient.builder().address("127.0.0.1:" + this.server.port()).directCompletion(this.direct).build();
         this.echo = this.client.proxy(EchoAsync.class);
+        this.plain = this.client.proxy(Echo.class);
     }
 
     @Override
     public void call(byte[] payload, Callback callback) {
-        this.echo.echo(payload).whenComplete(callback::done);
+        if (!this.plainCaller) {
+            this.echo.echo(payload).whenComplete(callback::done);
+            return;
+        }
+        byte[] reply;
+        try {
+            reply = this.plain.echo(payload);
+        }
+        catch (RuntimeException ex) {
+            callback.done(null, ex);
+            return;
+        }
+        callback.done(reply, null);
     }
 
     @Override

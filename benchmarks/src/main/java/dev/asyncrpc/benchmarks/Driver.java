@@ -32,6 +32,14 @@ interface Driver extends AutoCloseable {
      */
     void call(byte[] payload, Callback callback);
 
+    /**
+     * Whether {@link #call} blocks until the call ends (a plain caller), completing the callback
+     * on the issuing thread: such a driver is measured at W=1 only.
+     */
+    default boolean blocking() {
+        return false;
+    }
+
     /** Close client and server; waits for their threads. */
     @Override
     void close();

@@ -25,14 +25,16 @@ import java.util.concurrent.TimeUnit;
  * The report gives the median per system and W, and ratios of medians.
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
- * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,asyncrpc-direct,grpc,grpc-direct,netty,netty-min}),
+ * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,asyncrpc-plain,asyncrpc-direct,grpc,grpc-direct,netty,netty-min};
+ * {@code asyncrpc-plain} is a blocking caller, measured at W=1 only),
  * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (per system, 5s),
  * {@code measure} (1200ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
  * {@code s} or ISO-8601. Everything listens and connects on 127.0.0.1 only.
  */
 public final class UnaryBenchmark {
 
-    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-direct", "grpc", "grpc-direct", "netty", "netty-min");
+    static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-plain", "asyncrpc-direct", "grpc", "grpc-direct", "netty",
+            "netty-min");
 
     /** The settings of one run. */
     record Config(List<String> systems, int[] windows, int payload, Duration warmup, Duration measure, Duration ramp, int rounds) {
@@ -106,6 +108,7 @@ public final class UnaryBenchmark {
         return switch (name) {
             case "asyncrpc" -> new AsyncRpcDriver(true);
             case "asyncrpc-sync" -> new AsyncRpcDriver(false);
+            case "asyncrpc-plain" -> new AsyncRpcDriver(false, false, true);
             case "asyncrpc-direct" -> new AsyncRpcDriver(true, true);
             case "grpc" -> new GrpcDriver(false);
             case "grpc-direct" -> new GrpcDriver(true);
@@ -138,7 +141,7 @@ public final class UnaryBenchmark {
             for (int i = 0; i < slices; i++) {
                 int w = config.windows()[i % config.windows().length];
                 for (int k = 0; k < windows.size(); k++) {
-                    last[k] = windows.get(k).run(w, 0, slice).callsPerSecond();
+                    last[k] = windows.get(k).run(windows.get(k).driver().blocking() ? 1 : w, 0, slice).callsPerSecond();
                 }
             }
             StringBuilder warm = new StringBuilder("warm-up done (" + slices + " slices of 500 ms per system), last slice:");
@@ -148,8 +151,10 @@ public final class UnaryBenchmark {
             System.out.println(warm);
             // measurement: per W, rounds of one segment per system, order rotating
             Map<String, double[][]> rates = new LinkedHashMap<>();
+            Map<String, double[]> p50s = new LinkedHashMap<>();
             for (Window win : windows) {
                 rates.put(win.driver().name(), new double[config.windows().length][config.rounds()]);
+                p50s.put(win.driver().name(), new double[config.rounds()]);
             }
             long failures = 0;
             for (int wi = 0; wi < config.windows().length; wi++) {
@@ -158,9 +163,16 @@ public final class UnaryBenchmark {
                     StringBuilder line = new StringBuilder(String.format("W=%-4d round %d:", w, r + 1));
                     for (int k = 0; k < windows.size(); k++) {
                         Window win = windows.get((k + r) % windows.size());
+                        if (win.driver().blocking() && w != 1) {
+                            rates.get(win.driver().name())[wi][r] = Double.NaN; // a plain caller has one call outstanding
+                            continue;
+                        }
                         Window.Segment s = win.run(w, config.ramp().toNanos(), config.measure().toNanos());
                         failures += s.failures();
                         rates.get(win.driver().name())[wi][r] = s.callsPerSecond();
+                        if (w == 1) {
+                            p50s.get(win.driver().name())[r] = s.p50Nanos() / 1000.0;
+                        }
                         line.append(String.format("  %s %,.0f", win.driver().name(), s.callsPerSecond()));
                     }
                     System.out.println(line);
@@ -169,6 +181,9 @@ public final class UnaryBenchmark {
             System.out.println("load average at end: " + loadAverage());
             System.out.println();
             printResults(config, rates);
+            if (java.util.Arrays.stream(config.windows()).anyMatch((w) -> w == 1)) {
+                printLatency(p50s);
+            }
             if (failures > 0) {
                 for (Window win : windows) {
                     if (win.firstFailure() != null) {
@@ -223,6 +238,10 @@ public final class UnaryBenchmark {
                 double[] r = e.getValue()[i].clone();
                 Arrays.sort(r);
                 m[i] = median(r);
+                if (Double.isNaN(m[i])) {
+                    row.append(" n/a |");
+                    continue;
+                }
                 row.append(String.format(" %,.0f [%,.0f-%,.0f] |", m[i], r[0], r[r.length - 1]));
             }
             medians.put(e.getKey(), m);
@@ -231,7 +250,7 @@ public final class UnaryBenchmark {
         System.out.println();
         System.out.println(head.toString().replace("system (median calls/s [min-max])", "ratio of medians"));
         System.out.println(rule);
-        for (String a : List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-direct")) {
+        for (String a : List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-plain", "asyncrpc-direct")) {
             for (String b : List.of("grpc", "grpc-direct", "netty", "netty-min")) {
                 if (medians.containsKey(a) && medians.containsKey(b)) {
                     StringBuilder row = new StringBuilder("| " + a + " / " + b + " |");
@@ -244,7 +263,28 @@ public final class UnaryBenchmark {
         }
     }
 
-    /** The 1, 5 and 15 minute load averages (Linux), to show how busy the machine was. */
+    /** W=1: the median over rounds of each round's median latency (issue to callback), and ratios to raw Netty. */
+    private static void printLatency(Map<String, double[]> p50s) {
+        System.out.println();
+        System.out.println("| system | W=1 p50 latency, µs (median of rounds [min-max]) | / netty | / netty-min |");
+        System.out.println("|---|---:|---:|---:|");
+        Map<String, Double> med = new LinkedHashMap<>();
+        p50s.forEach((name, v) -> {
+            double[] r = v.clone();
+            Arrays.sort(r);
+            med.put(name, median(r));
+        });
+        p50s.forEach((name, v) -> {
+            double[] r = v.clone();
+            Arrays.sort(r);
+            Double netty = med.get("netty");
+            Double min = med.get("netty-min");
+            System.out.println(String.format("| %s | %.1f [%.1f-%.1f] | %s | %s |", name, med.get(name), r[0], r[r.length - 1],
+                    (netty != null) ? String.format("%.2f", med.get(name) / netty) : "—", (min != null) ? String.format("%.2f", med.get(name) / min) : "—"));
+        });
+    }
+
+        /** The 1, 5 and 15 minute load averages (Linux), to show how busy the machine was. */
     private static String loadAverage() {
         try {
             String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Window {
 
     /** What one segment measured. */
-    record Segment(long calls, long nanos, long failures) {
+    record Segment(long calls, long nanos, long failures, long p50Nanos) {
 
         double callsPerSecond() {
             return this.nanos == 0 ? 0 : this.calls * 1e9 / this.nanos;
@@ -49,7 +49,15 @@ final class Window {
     Segment run(int w, long rampNanos, long measureNanos) throws InterruptedException {
         Semaphore permits = new Semaphore(w);
         int expected = this.payload.length;
+        // at W=1 one call is outstanding at a time: its latency is from its issue to its callback
+        long[] latencies = (w == 1) ? new long[1 << 20] : null;
+        int[] count = new int[1];
+        long[] issuedAt = new long[1];
+        boolean[] recording = new boolean[1];
         Driver.Callback callback = (reply, error) -> {
+            if (latencies != null && recording[0] && count[0] < latencies.length) {
+                latencies[count[0]++] = System.nanoTime() - issuedAt[0];
+            }
             if (error == null && reply != null && reply.length == expected) {
                 this.completed.increment();
             }
@@ -74,12 +82,14 @@ final class Window {
                 t0 = now;
                 measuring = true;
             }
+            recording[0] = measuring;
             if (now - end >= 0) {
                 break;
             }
             long wait = (measuring ? end : measureFrom) - now;
             if (permits.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
                 try {
+                    issuedAt[0] = System.nanoTime(); // W=1: the previous call's callback has released the permit
                     this.driver.call(this.payload, callback);
                 }
                 catch (RuntimeException ex) {
@@ -93,6 +103,12 @@ final class Window {
             throw new IllegalStateException(this.driver.name() + ": " + (w - permits.availablePermits())
                     + " calls still outstanding 10 s after the segment ended");
         }
-        return new Segment(c1 - c0, t1 - t0, this.failed.sum() - failedBefore);
+        long p50 = 0;
+        if (latencies != null && count[0] > 0) {
+            long[] l = java.util.Arrays.copyOf(latencies, count[0]);
+            java.util.Arrays.sort(l);
+            p50 = l[l.length / 2];
+        }
+        return new Segment(c1 - c0, t1 - t0, this.failed.sum() - failedBefore, p50);
     }
 }

@@ -181,6 +181,7 @@ final class BalancedSender implements AutoCloseable {
         ClientConnection connection = this.balancer.connectionOf(m);
         CallFuture<Object> inner = new CallFuture<>(call.method, request.retainedDuplicate(), call.deadlineNanos);
         inner.pipes = call.pipes; // the call's pipes attach where this attempt is written
+        inner.completeOnLoop = call.completeOnLoop; // then the attempt's outcome completes the call on the loop too
         m.callStarted();
         call.attempt = inner;
         inner.whenComplete(new Attempt(call, request, attempt, m, connection, inner, aff));
@@ -279,7 +280,7 @@ final class BalancedSender implements AutoCloseable {
             aff.inFlight.decrementAndGet();
         }
         if (failure != null) {
-            call.completeExceptionally(failure);
+            call.failWith(failure);
         }
     }
 
@@ -311,7 +312,7 @@ final class BalancedSender implements AutoCloseable {
             this.member.callEnded();
             if (failure == null) {
                 finish(this.call, this.request, this.aff, null);
-                ((CallFuture) this.call).complete(value);
+                ((CallFuture) this.call).succeed(value);
                 return;
             }
             Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;

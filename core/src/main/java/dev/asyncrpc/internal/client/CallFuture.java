@@ -83,13 +83,80 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     private volatile int endedFlag;
 
+    /**
+     * Whether a reply may complete this call on the event loop that read it: set for a plain
+     * (blocking) caller whose call runs no user code when it completes (no interceptor listeners,
+     * no pipes), so that the waiting thread is woken without an executor hop. Set before sending.
+     */
+    boolean completeOnLoop;
+
     /*
      * The count and the observer are updated before the future completes, so that whoever sees the
      * outcome also sees the metrics that include it.
+     *
+     * The future is read-only for callers: complete, completeExceptionally, obtrude* and
+     * completeOnTimeout throw, since only the server's answer (or the call's own deadline, cancel
+     * or connection failure) decides the outcome. The runtime completes it through succeed/failWith.
      */
 
+    private static final String READ_ONLY = "the outcome of a remote call comes from its server: this future cannot be completed by the caller"
+            + " (cancel(...) it, or use orTimeout(...) or the call's deadline)";
+
+    /** @throws UnsupportedOperationException always: the caller cannot fake the outcome of a remote call */
     @Override
     public boolean complete(T value) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /** @throws UnsupportedOperationException always: the caller cannot fake the outcome of a remote call */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /** @throws UnsupportedOperationException always */
+    @Override
+    public void obtrudeValue(T value) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /** @throws UnsupportedOperationException always */
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /** @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> completeOnTimeout(T value, long timeout, java.util.concurrent.TimeUnit unit) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /** @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier, java.util.concurrent.Executor executor) {
+        throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    /**
+     * Fail with a {@link java.util.concurrent.TimeoutException} if the call has not completed
+     * within {@code timeout}, and cancel it abortively (the server is told).
+     */
+    @Override
+    public CompletableFuture<T> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+        if (!isDone()) {
+            CompletableFuture.delayedExecutor(timeout, unit).execute(() -> {
+                if (!isDone() && failWith(new java.util.concurrent.TimeoutException("no outcome of " + this.method.model.signature()
+                        + " within " + unit.toMillis(timeout) + " ms (orTimeout); the call was cancelled"))) {
+                    tellCancel(CancelMode.ABORTIVE);
+                }
+            });
+        }
+        return this;
+    }
+
+    /** Complete with the server's value (runtime only). */
+    boolean succeed(T value) {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
@@ -97,13 +164,16 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return super.complete(value);
     }
 
-    @Override
-    public boolean completeExceptionally(Throwable ex) {
+    /** Complete with a failure (runtime only). */
+    boolean failWith(Throwable ex) {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             return false;
         }
         if (ex instanceof RemoteCallException rce) {
             ended(rce.status(), rce.description());
+        }
+        else if (ex instanceof java.util.concurrent.TimeoutException) {
+            ended(Status.DEADLINE_EXCEEDED, ex.getMessage());
         }
         else {
             ended(Status.INTERNAL, String.valueOf(ex));
@@ -147,7 +217,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
 
     boolean fail(Status status, String message) {
-        return completeExceptionally(new RemoteCallException(status, message));
+        return failWith(new RemoteCallException(status, message));
     }
 
     @Override
@@ -176,16 +246,22 @@ final class CallFuture<T> extends CompletableFuture<T> {
             ended(Status.CANCELLED, "cancelled by the caller");
             super.cancel(false);
         }
+        tellCancel(mode);
+        return true;
+    }
+
+    /** Tell the connection (or the attempt) carrying this call to cancel it. */
+    private void tellCancel(CancelMode mode) {
+        this.cancelRequested = true;
         CallFuture<?> a = this.attempt;
         if (a != null) {
             a.cancelCall(mode);
-            return true;
+            return;
         }
         ClientConnection c = this.connection;
         if (c != null) {
             c.cancel(this, mode);
         }
-        return true;
     }
 
     CallState state() {

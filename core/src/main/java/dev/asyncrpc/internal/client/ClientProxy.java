@@ -89,18 +89,20 @@ public final class ClientProxy implements InvocationHandler {
         }
         CallFuture<Object> call = new CallFuture<>(m, request, this.runtime, observation);
         call.listeners = listeners;
+        // a blocking caller runs no user code when its call completes: wake it from the event loop
+        call.completeOnLoop = m.model.returnKind() == dev.asyncrpc.internal.contract.ReturnKind.VALUE && listeners == null && m.pipes == null;
         if (m.pipes != null) {
             bindPipes(m, call, values);
         }
         if (refused != null) {
-            call.completeExceptionally(refused); // never sent: accounted, observed, the pipes fail; a plain call throws below
+            call.failWith(refused); // never sent: accounted, observed, the pipes fail; a plain call throws below
         }
         else {
             try {
                 this.binding.send(call);
             }
             catch (RemoteCallException ex) {
-                call.completeExceptionally(ex); // accounted and observed; the issuing call still throws
+                call.failWith(ex); // accounted and observed; the issuing call still throws
                 throw ex;
             }
         }

@@ -33,6 +33,8 @@ public final class ClientRuntime implements AutoCloseable {
     /** The interceptors calls pass before they are sent (set before the first call). */
     ClientInterceptors interceptors = ClientInterceptors.NONE;
     final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Calls held by this client's connections, not sent yet: before the handshake, or at the server's MAX_CONCURRENT_CALLS. */
+    final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
     final Duration handshakeTimeout;
     dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
@@ -99,7 +101,12 @@ public final class ClientRuntime implements AutoCloseable {
         return this.pending.get();
     }
 
-    /** Connections currently open (handshake done or in progress). */
+    /** Calls issued but held locally, not sent yet. */
+    public int queuedCalls() {
+        return this.queued.get();
+    }
+
+        /** Connections currently open (handshake done or in progress). */
     public int connectionCount() {
         return this.connections.size();
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.RemoteService;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClientAutoConfiguration;
@@ -48,7 +49,7 @@ public final class AsyncRpcConsoleAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncRpcConsoleEndpoint asyncRpcConsoleEndpoint(ObjectProvider<AsyncRpcServerLifecycle> server, ObjectProvider<AsyncRpcClients> clients,
-            ConfigurableListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ConsoleMetrics> metrics,
+            ConfigurableListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ConsoleMetrics> metrics, ObjectProvider<AsyncRpcResources> resources,
             AsyncRpcConsoleProperties properties, AsyncRpcObservabilityProperties observability) {
         check(properties.getMaxCalls() >= 1, "asyncrpc.console.max-calls", properties.getMaxCalls(), ">= 1");
         check(properties.getMaxElements() >= 0, "asyncrpc.console.max-elements", properties.getMaxElements(), ">= 0");
@@ -59,7 +60,7 @@ public final class AsyncRpcConsoleAutoConfiguration {
             AsyncRpcClients all = clients.getIfAvailable();
             return (all != null) ? all.clients() : Map.of();
         }, SingletonSupplier.of(() -> remoteInterfaces(beanFactory)));
-        ConsoleCalls calls = new ConsoleCalls(catalog, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+        ConsoleCalls calls = new ConsoleCalls(catalog, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), resources.getIfAvailable(),
                 properties.getMaxCalls(), 4 * properties.getMaxCalls(), properties.getMaxElements());
         ConsoleMetrics stats = metrics.getIfAvailable();
         Supplier<List<Map<String, Object>>> operations = (stats != null) ? stats : List::of;

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRpcClient;
+import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.InPipe;
 import dev.asyncrpc.OutPipe;
@@ -64,12 +65,20 @@ final class ConsoleCalls implements AutoCloseable {
 
     private final ExecutorService executor;
 
+    private final @Nullable AsyncRpcResources resources;
+
     private @Nullable AsyncRpcClient client;
 
     private boolean closed;
 
-    ConsoleCalls(ConsoleCatalog catalog, JsonMapper json, int maxPending, int retained, int maxElements) {
+    /**
+     * @param resources the application's shared event loops and completion executor for the
+     *        console's client to borrow, or {@code null} for the client to make its own
+     */
+    ConsoleCalls(ConsoleCatalog catalog, JsonMapper json, @Nullable AsyncRpcResources resources, int maxPending, int retained,
+            int maxElements) {
         this.catalog = catalog;
+        this.resources = resources;
         this.json = json;
         this.maxPending = maxPending;
         this.retained = retained;
@@ -346,7 +355,11 @@ final class ConsoleCalls implements AutoCloseable {
             if (server == null) {
                 throw new IllegalStateException("this application runs no asyncrpc server to call");
             }
-            this.client = AsyncRpcClient.builder().address(server.address()).build();
+            AsyncRpcClient.Builder builder = AsyncRpcClient.builder().address(server.address());
+            if (this.resources != null) {
+                builder.resources(this.resources);
+            }
+            this.client = builder.build();
         }
         return this.client;
     }

@@ -80,7 +80,8 @@ public final class AsyncRpcEndpoint {
                 .map((call) -> new PendingCallDescriptor(call.service(), call.operation(), call.age().toMillis(), call.state()))
                 .toList();
             clients.put(service, new ClientDescriptor(client.address(), client.endpoints(), ConnectionState.of(client).name(),
-                    client.connections(), client.pendingCalls(), pending, pipes(client.openPipes()), client.transport().name().toLowerCase()));
+                    client.connections(), client.pendingCalls(), pending, pipes(client.openPipes()), client.transport().name().toLowerCase(),
+                    client.queuedCalls()));
         });
         return clients;
     }
@@ -150,9 +151,11 @@ public final class AsyncRpcEndpoint {
      * @param openPipes the pipes of this client's calls that are open now, by call id and pipe
      *        index (at most {@code asyncrpc.endpoint.max-pending-calls})
      * @param transport the Netty transport of the client's event loops: {@code epoll} or {@code nio}
+     * @param queuedCalls of the pending calls, those held by the client and not sent yet (during a
+     *        handshake, or while the server's announced maximum of concurrent calls is reached)
      */
     public record ClientDescriptor(String address, List<String> endpoints, String connection, int connections, int pendingCalls,
-            List<PendingCallDescriptor> pending, List<PipeDescriptor> openPipes, String transport) {
+            List<PendingCallDescriptor> pending, List<PipeDescriptor> openPipes, String transport, int queuedCalls) {
     }
 
     /**

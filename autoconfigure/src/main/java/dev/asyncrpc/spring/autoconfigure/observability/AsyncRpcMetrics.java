@@ -41,6 +41,8 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
     static final String CLIENT_PENDING_CALLS = "asyncrpc.client.calls.pending";
 
+    static final String CLIENT_QUEUED_CALLS = "asyncrpc.client.calls.queued";
+
     static final String CLIENT_CONNECTIONS = "asyncrpc.client.connections";
 
     static final String CLIENT_CANCELS = "asyncrpc.client.cancels";
@@ -307,6 +309,10 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
     private void bindClient(MeterRegistry registry, String service) {
         Gauge.builder(CLIENT_PENDING_CALLS, () -> client(service, AsyncRpcClient::pendingCalls))
             .description("Calls issued through the client of a remote service that have not completed")
+            .tag("service", service)
+            .register(registry);
+        Gauge.builder(CLIENT_QUEUED_CALLS, () -> client(service, AsyncRpcClient::queuedCalls))
+            .description("Calls held by the client of a remote service and not sent yet: during a handshake, or while the server's announced maximum of concurrent calls is reached")
             .tag("service", service)
             .register(registry);
         Gauge.builder(CLIENT_CONNECTIONS, () -> client(service, AsyncRpcClient::connections))
