@@ -42,6 +42,12 @@ final class CallFuture<T> extends CompletableFuture<T> {
     java.util.concurrent.ScheduledFuture<?> timer;
 
     /**
+     * The deadline passed while the call was on the wire (event loop only): the call fails with
+     * DEADLINE_EXCEEDED, and the server's later answer (to the CANCEL sent then) only frees the id.
+     */
+    boolean expired;
+
+    /**
      * The attempt that currently carries this call when a balanced binding sends it (one
      * connection per attempt); cancelling this call cancels that attempt. {@code null} otherwise.
      */

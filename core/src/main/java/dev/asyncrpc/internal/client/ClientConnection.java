@@ -304,6 +304,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.calls.get(call.id) != call || call.isDone()) {
             return;
         }
+        // the outcome is decided now: the server's answer to this CANCEL (often CANCELLED) may be
+        // read before the executor runs the completion, and must not replace it
+        call.expired = true;
         this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
         completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
     }
@@ -409,9 +412,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                         if (call.timer != null) {
                             call.timer.cancel(false);
                         }
-                        this.batch.add(call);
-                        this.batch.add(frame);
-                        owned = false;
+                        if (!call.expired) {
+                            this.batch.add(call);
+                            this.batch.add(frame);
+                            owned = false;
+                        }
                     }
                 }
                 case PIPE_DATA, PIPE_END, CREDIT -> {
