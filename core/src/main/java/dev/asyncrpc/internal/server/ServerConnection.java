@@ -183,7 +183,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ConnectionOptions options = this.runtime.options();
         if (!options.keepAliveInterval().isZero()) {
             // keepalive starts with the handshake done: no PING ever precedes the HELLO_ACK
-            this.ctx.pipeline().addAfter("outbound-limit", "keepalive", new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout()));
+            io.netty.channel.ChannelHandlerContext frames = this.ctx.pipeline().context(dev.asyncrpc.internal.protocol.FrameDecoder.class);
+            KeepAliveHandler keepAlive = new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout());
+            if (frames != null) {
+                this.ctx.pipeline().addBefore(frames.name(), "keepalive", keepAlive); // before the decoder: any bytes count
+            }
+            else {
+                this.ctx.pipeline().addBefore(this.ctx.name(), "keepalive", keepAlive);
+            }
         }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
