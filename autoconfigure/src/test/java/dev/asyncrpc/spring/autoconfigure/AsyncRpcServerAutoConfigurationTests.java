@@ -165,6 +165,34 @@ class AsyncRpcServerAutoConfigurationTests {
     }
 
     @Test
+    void connectionLimitsAndTimeoutsReachTheServer() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.memory-budget=3MB", "asyncrpc.server.keepalive.interval=0s",
+                "asyncrpc.server.idle-timeout=0s", "asyncrpc.server.write-buffer.high-water-mark=2MB").run((context) -> {
+            assertThat(context).hasNotFailed();
+            AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
+            assertThat(server.memoryBudget()).isEqualTo(3L * 1024 * 1024);
+            assertThat(server.state()).isEqualTo(AsyncRpcServer.State.RUNNING);
+        });
+    }
+
+    @Test
+    void aHighWaterMarkBelowTheLowOneFailsNamingBothProperties() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.write-buffer.high-water-mark=100KB").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure()))
+                .contains("asyncrpc.server.write-buffer.high-water-mark: 102400B (expected: at least asyncrpc.server.write-buffer.low-water-mark (524288B))");
+        });
+    }
+
+    @Test
+    void aZeroKeepaliveTimeoutFailsNamingTheProperty() {
+        this.withEndpoint.withPropertyValues("asyncrpc.server.keepalive.timeout=0s").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(Failures.messages(context.getStartupFailure())).contains("asyncrpc.server.keepalive.timeout: PT0S (expected: a positive duration)");
+        });
+    }
+
+    @Test
     void negativeFrameSizeFailsNamingTheProperty() {
         this.withEndpoint.withPropertyValues("asyncrpc.server.max-frame-size=-1MB").run((context) -> {
             assertThat(context).hasFailed();

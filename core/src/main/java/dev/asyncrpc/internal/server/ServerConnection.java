@@ -93,6 +93,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ctx.fireChannelActive();
     }
 
+    /** The client's TLS certificate chain, read once (any thread, after the handshake). */
+    private volatile List<java.security.cert.X509Certificate> peerCertificates;
+
+    /** The client's certificate chain for {@code ServerCall.peerCertificates()}; empty without mutual TLS. */
+    List<java.security.cert.X509Certificate> peerCertificates() {
+        List<java.security.cert.X509Certificate> chain = this.peerCertificates;
+        if (chain == null) {
+            chain = TlsPeer.certificates(this.ctx.channel());
+            this.peerCertificates = chain;
+        }
+        return chain;
+    }
+
     /** Whether calls are in progress (for the idle timeout). Event loop. */
     boolean isBusy() {
         return !this.calls.isEmpty() || !this.batch.isEmpty();
@@ -183,7 +196,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ConnectionOptions options = this.runtime.options();
         if (!options.keepAliveInterval().isZero()) {
             // keepalive starts with the handshake done: no PING ever precedes the HELLO_ACK
-            this.ctx.pipeline().addAfter("outbound-limit", "keepalive", new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout()));
+            io.netty.channel.ChannelHandlerContext frames = this.ctx.pipeline().context(dev.asyncrpc.internal.protocol.FrameDecoder.class);
+            KeepAliveHandler keepAlive = new KeepAliveHandler(options.keepAliveInterval(), options.keepAliveTimeout());
+            if (frames != null) {
+                this.ctx.pipeline().addBefore(frames.name(), "keepalive", keepAlive); // before the decoder: any bytes count
+            }
+            else {
+                this.ctx.pipeline().addBefore(this.ctx.name(), "keepalive", keepAlive);
+            }
         }
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
