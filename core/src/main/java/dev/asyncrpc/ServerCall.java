@@ -74,8 +74,18 @@ public interface ServerCall {
     Map<String, String> metadata();
 
     /**
-     * Who the caller is: set by a {@link ServerInterceptor} (for example from a validated bearer
-     * token) or by the transport (for example from a TLS client certificate).
+     * The certificate chain the caller presented in the TLS handshake (mutual TLS), the caller's
+     * own certificate first, already verified against the server's trust material.
+     * @return the chain; empty over plaintext or when the client presented no certificate
+     */
+    default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Who the caller is: what a {@link ServerInterceptor} set (for example from a validated bearer
+     * token), else the subject of the caller's TLS client certificate (mutual TLS, an
+     * {@link javax.security.auth.x500.X500Principal}), else empty.
      * @return the caller, empty for an anonymous caller
      */
     default Optional<java.security.Principal> principal() {

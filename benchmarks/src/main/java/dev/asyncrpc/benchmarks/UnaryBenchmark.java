@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
  * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,asyncrpc-plain,asyncrpc-direct,grpc,grpc-direct,netty,netty-min};
- * {@code asyncrpc-plain} is a blocking caller, measured at W=1 only),
+ * {@code asyncrpc-plain} is a blocking caller, measured at W=1 only; {@code asyncrpc-spring,asyncrpc-bearer} run only when named),
  * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (per system, 5s),
  * {@code measure} (1200ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
  * {@code s} or ISO-8601. Everything listens and connects on 127.0.0.1 only.
@@ -35,6 +35,9 @@ public final class UnaryBenchmark {
 
     static final List<String> ALL_SYSTEMS = List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-plain", "asyncrpc-direct", "grpc", "grpc-direct", "netty",
             "netty-min");
+
+    /** Systems run only when named: the Spring Boot server without and with bearer tokens. */
+    static final List<String> SECURITY_SYSTEMS = List.of("asyncrpc-spring", "asyncrpc-bearer");
 
     /** The settings of one run. */
     record Config(List<String> systems, int[] windows, int payload, Duration warmup, Duration measure, Duration ramp, int rounds) {
@@ -56,8 +59,8 @@ public final class UnaryBenchmark {
             }
             List<String> systems = List.of(v.getOrDefault("systems", String.join(",", ALL_SYSTEMS)).split("\\s*,\\s*"));
             for (String s : systems) {
-                if (!ALL_SYSTEMS.contains(s)) {
-                    throw new IllegalArgumentException("systems: '" + s + "' (expected some of " + ALL_SYSTEMS + ")");
+                if (!ALL_SYSTEMS.contains(s) && !SECURITY_SYSTEMS.contains(s)) {
+                    throw new IllegalArgumentException("systems: '" + s + "' (expected some of " + ALL_SYSTEMS + " or " + SECURITY_SYSTEMS + ")");
                 }
             }
             int[] windows = Arrays.stream(v.getOrDefault("windows", "1,64,256").split("\\s*,\\s*")).mapToInt(Integer::parseInt).toArray();
@@ -114,6 +117,8 @@ public final class UnaryBenchmark {
             case "grpc-direct" -> new GrpcDriver(true);
             case "netty" -> new NettyDriver(false);
             case "netty-min" -> new NettyDriver(true);
+            case "asyncrpc-spring" -> new SpringBearerDriver(false);
+            case "asyncrpc-bearer" -> new SpringBearerDriver(true);
             default -> throw new IllegalArgumentException("systems: '" + name + "' (expected some of " + ALL_SYSTEMS + ")");
         };
     }
@@ -260,6 +265,13 @@ public final class UnaryBenchmark {
                     System.out.println(row);
                 }
             }
+        }
+        if (medians.containsKey("asyncrpc-bearer") && medians.containsKey("asyncrpc-spring")) {
+            StringBuilder row = new StringBuilder("| asyncrpc-bearer / asyncrpc-spring |");
+            for (int i = 0; i < ws.length; i++) {
+                row.append(String.format(" %.2f |", medians.get("asyncrpc-bearer")[i] / medians.get("asyncrpc-spring")[i]));
+            }
+            System.out.println(row);
         }
     }
 

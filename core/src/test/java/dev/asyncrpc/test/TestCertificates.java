@@ -41,6 +41,11 @@ public final class TestCertificates {
         return c;
     }
 
+    /** The certificate of {@code name}'s key (such as {@code client}, {@code server}, {@code rogue}). */
+    public java.security.cert.X509Certificate certificate(String name) throws Exception {
+        return (java.security.cert.X509Certificate) load(keyStore(name)).getCertificate(name);
+    }
+
     private void signed(String name, String dname, String san) throws IOException, InterruptedException {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname, "-validity", "2",
                 "-keystore", name + ".p12");

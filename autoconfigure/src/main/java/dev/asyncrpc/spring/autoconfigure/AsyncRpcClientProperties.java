@@ -69,6 +69,9 @@ public class AsyncRpcClientProperties {
         /** TLS settings every service's client uses unless the service overrides them. */
         private final Ssl ssl = new Ssl();
 
+        /** Credentials every service's client sends unless the service sets its own. */
+        private final Auth auth = new Auth();
+
         /** How long a frame from the server may take to arrive once its first bytes have; the connection is then closed and its calls fail with UNAVAILABLE. 0 for no limit. */
         private Duration frameReadTimeout = Duration.ofSeconds(30);
 
@@ -167,6 +170,84 @@ public class AsyncRpcClientProperties {
         public Ssl getSsl() {
             return this.ssl;
         }
+
+        public Auth getAuth() {
+            return this.auth;
+        }
+    }
+
+    /** Client credentials shared by every remote service. */
+    public static class Auth {
+
+        /** Static bearer token sent with every call in the 'authorization' metadata entry; never logged. */
+        private @Nullable String bearerToken;
+
+        /** Id of a Spring Security OAuth2 client registration (spring.security.oauth2.client.registration.<id>, client_credentials grant) whose access tokens are sent with every call, fetched in the background and renewed before they expire. */
+        private @Nullable String oauth2RegistrationId;
+
+        /** Whether a bearer token may be sent without TLS to an address other than a loopback, 'unix:' or 'local:' one. */
+        private boolean allowPlaintext;
+
+        public @Nullable String getBearerToken() {
+            return this.bearerToken;
+        }
+
+        public void setBearerToken(@Nullable String bearerToken) {
+            this.bearerToken = bearerToken;
+        }
+
+        public @Nullable String getOauth2RegistrationId() {
+            return this.oauth2RegistrationId;
+        }
+
+        public void setOauth2RegistrationId(@Nullable String oauth2RegistrationId) {
+            this.oauth2RegistrationId = oauth2RegistrationId;
+        }
+
+        public boolean isAllowPlaintext() {
+            return this.allowPlaintext;
+        }
+
+        public void setAllowPlaintext(boolean allowPlaintext) {
+            this.allowPlaintext = allowPlaintext;
+        }
+    }
+
+    /** Client credentials of one remote service. */
+    public static class ServiceAuth {
+
+        /** Static bearer token sent with every call to this service; the default's when unset. */
+        private @Nullable String bearerToken;
+
+        /** Id of the OAuth2 client registration whose access tokens are sent to this service; the default's when unset. */
+        private @Nullable String oauth2RegistrationId;
+
+        /** Whether a bearer token may be sent to this service without TLS to an address other than a loopback, 'unix:' or 'local:' one; the default's when unset. */
+        private @Nullable Boolean allowPlaintext;
+
+        public @Nullable String getBearerToken() {
+            return this.bearerToken;
+        }
+
+        public void setBearerToken(@Nullable String bearerToken) {
+            this.bearerToken = bearerToken;
+        }
+
+        public @Nullable String getOauth2RegistrationId() {
+            return this.oauth2RegistrationId;
+        }
+
+        public void setOauth2RegistrationId(@Nullable String oauth2RegistrationId) {
+            this.oauth2RegistrationId = oauth2RegistrationId;
+        }
+
+        public @Nullable Boolean getAllowPlaintext() {
+            return this.allowPlaintext;
+        }
+
+        public void setAllowPlaintext(@Nullable Boolean allowPlaintext) {
+            this.allowPlaintext = allowPlaintext;
+        }
     }
 
     /** Client TLS settings shared by every remote service. */
@@ -239,6 +320,9 @@ public class AsyncRpcClientProperties {
 
         /** TLS settings of this service; the default's when unset. */
         private final ServiceSsl ssl = new ServiceSsl();
+
+        /** Credentials sent to this service; the default's when unset. */
+        private final ServiceAuth auth = new ServiceAuth();
 
         /** How long a frame from the server may take to arrive once its first bytes have (0 for no limit); the default's when unset. */
         private @Nullable Duration frameReadTimeout;
@@ -335,6 +419,10 @@ public class AsyncRpcClientProperties {
 
         public ServiceSsl getSsl() {
             return this.ssl;
+        }
+
+        public ServiceAuth getAuth() {
+            return this.auth;
         }
     }
 

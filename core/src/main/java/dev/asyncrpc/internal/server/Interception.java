@@ -156,7 +156,13 @@ final class Interception implements ServerInterceptor.Call {
 
     @Override
     public Optional<Principal> principal() {
-        return principalValue();
+        Principal set = this.principal;
+        return (set != null) ? Optional.of(set) : this.call.principal();
+    }
+
+    @Override
+    public List<java.security.cert.X509Certificate> peerCertificates() {
+        return this.call.peerCertificates();
     }
 
     @Override

@@ -504,9 +504,21 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     }
 
     @Override
+    public List<java.security.cert.X509Certificate> peerCertificates() {
+        return this.connection.peerCertificates();
+    }
+
+    @Override
     public Optional<java.security.Principal> principal() {
         Interception intercepted = this.interception;
-        return (intercepted != null) ? intercepted.principalValue() : Optional.empty();
+        if (intercepted != null) {
+            Optional<java.security.Principal> set = intercepted.principalValue();
+            if (set.isPresent()) {
+                return set;
+            }
+        }
+        List<java.security.cert.X509Certificate> chain = peerCertificates();
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0).getSubjectX500Principal());
     }
 
     @Override

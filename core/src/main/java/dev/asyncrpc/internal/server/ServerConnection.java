@@ -93,6 +93,19 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         ctx.fireChannelActive();
     }
 
+    /** The client's TLS certificate chain, read once (any thread, after the handshake). */
+    private volatile List<java.security.cert.X509Certificate> peerCertificates;
+
+    /** The client's certificate chain for {@code ServerCall.peerCertificates()}; empty without mutual TLS. */
+    List<java.security.cert.X509Certificate> peerCertificates() {
+        List<java.security.cert.X509Certificate> chain = this.peerCertificates;
+        if (chain == null) {
+            chain = TlsPeer.certificates(this.ctx.channel());
+            this.peerCertificates = chain;
+        }
+        return chain;
+    }
+
     /** Whether calls are in progress (for the idle timeout). Event loop. */
     boolean isBusy() {
         return !this.calls.isEmpty() || !this.batch.isEmpty();
@@ -420,7 +433,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * the key's next unit once their methods have returned (the hand-off point), so dispatch order
      * is exact and execution still overlaps through their futures. A plain implementation comes
      * alone and releases the next unit once it has provably entered its method ({@link EntryWatch}:
-     * it returned, or its thread waits inside, or its stack shows the method), so the calls of one
+     * it returned, or its thread's stack shows the method), so the calls of one
      * key enter in issue order, exactly, and still overlap when one blocks.
      */
     private void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {

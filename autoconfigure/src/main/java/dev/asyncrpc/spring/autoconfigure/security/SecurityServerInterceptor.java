@@ -1,0 +1,72 @@
+package dev.asyncrpc.spring.autoconfigure.security;
+
+import dev.asyncrpc.CallContext;
+import dev.asyncrpc.CallListener;
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.ServerInterceptor;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+
+/**
+ * The server interceptor of asyncrpc's Spring Security support: refuses a call that
+ * {@link CallSecurity} does not admit (the implementation never runs), and otherwise makes the
+ * caller the call's principal and puts its {@link Authentication} in the {@link SecurityContext}
+ * wherever the runtime runs code for the call (the implementation, pipe callbacks, tasks run
+ * through {@code ServerCall.wrap}), restoring the thread's previous context afterwards.
+ */
+final class SecurityServerInterceptor implements ServerInterceptor {
+
+    /**
+     * Where it runs among interceptor beans: right after the observation interceptor
+     * ({@code ObservationServerInterceptor.ORDER}, {@code Integer.MIN_VALUE + 1000}).
+     */
+    static final int ORDER = Integer.MIN_VALUE + 1100;
+
+    private final CallSecurity security;
+
+    private final SecurityContextHolderStrategy holder;
+
+    SecurityServerInterceptor(CallSecurity security, SecurityContextHolderStrategy holder) {
+        this.security = security;
+        this.holder = holder;
+    }
+
+    @Override
+    public @Nullable CallListener intercept(Call call) {
+        Authentication caller;
+        try {
+            caller = this.security.check(call);
+        }
+        catch (CallRefusedException ex) {
+            throw new RemoteCallException(ex.status(), ex.getMessage());
+        }
+        if (caller != null) {
+            call.principal(caller);
+            call.attach(new AuthenticationContext(caller, this.holder));
+        }
+        return null;
+    }
+
+    /** Puts one caller's authentication in the security context of the thread that opens it. */
+    private record AuthenticationContext(Authentication caller, SecurityContextHolderStrategy holder) implements CallContext {
+
+        @Override
+        public Scope open() {
+            SecurityContext previous = this.holder.getContext();
+            SecurityContext context = this.holder.createEmptyContext();
+            context.setAuthentication(this.caller);
+            this.holder.setContext(context);
+            return () -> {
+                if (previous == null || previous.getAuthentication() == null) {
+                    this.holder.clearContext();
+                }
+                else {
+                    this.holder.setContext(previous);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.asyncrpc.spring.autoconfigure.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+
+/**
+ * Authentications of validated bearer tokens, kept until the token expires (or for at most
+ * {@code maxAge}, so that a revoked opaque token is noticed in time), so that a steady caller pays
+ * for validation once per token rather than once per call. Bounded: when {@code maxSize} entries
+ * are held, expired ones are dropped first, then arbitrary ones. Only successes are cached.
+ * Thread-safe and lock-free on the hit path.
+ */
+final class TokenCache {
+
+    private final int maxSize;
+
+    private final Duration maxAge;
+
+    private final Clock clock;
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    TokenCache(int maxSize, Duration maxAge, Clock clock) {
+        this.maxSize = maxSize;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    /**
+     * The authentication of {@code token}, if it was cached and has not expired.
+     * @param token the token
+     * @return the authentication, or {@code null}
+     */
+    @Nullable Authentication get(String token) {
+        Entry entry = this.entries.get(token);
+        if (entry == null) {
+            return null;
+        }
+        if (!this.clock.instant().isBefore(entry.until())) {
+            this.entries.remove(token, entry);
+            return null;
+        }
+        return entry.authentication();
+    }
+
+    /**
+     * Keep what {@code token} authenticated.
+     * @param token the token
+     * @param authentication what it authenticated
+     * @param expiresAt when the token expires, or {@code null} if it does not say
+     */
+    void put(String token, Authentication authentication, @Nullable Instant expiresAt) {
+        if (this.maxSize <= 0) {
+            return;
+        }
+        Instant now = this.clock.instant();
+        Instant until = now.plus(this.maxAge);
+        if (expiresAt != null && expiresAt.isBefore(until)) {
+            until = expiresAt;
+        }
+        if (!now.isBefore(until)) {
+            return;
+        }
+        if (this.entries.size() >= this.maxSize) {
+            makeRoom(now);
+        }
+        this.entries.put(token, new Entry(authentication, until));
+    }
+
+    int size() {
+        return this.entries.size();
+    }
+
+    private void makeRoom(Instant now) {
+        this.entries.values().removeIf((e) -> !now.isBefore(e.until()));
+        int excess = this.entries.size() - (this.maxSize - Math.max(1, this.maxSize / 10));
+        Iterator<String> keys = this.entries.keySet().iterator();
+        while (excess-- > 0 && keys.hasNext()) {
+            keys.next();
+            keys.remove();
+        }
+    }
+
+    private record Entry(Authentication authentication, Instant until) {
+    }
+}
