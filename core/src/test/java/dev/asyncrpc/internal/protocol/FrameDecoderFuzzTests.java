@@ -21,7 +21,7 @@ class FrameDecoderFuzzTests {
 
     static final int MAX_FRAME_SIZE = 1024;
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "2m")
     void frames(byte[] input) {
         Outcome whole = decode(input, input.length);
         Outcome split = decode(input, 1 + (input.length % 7));

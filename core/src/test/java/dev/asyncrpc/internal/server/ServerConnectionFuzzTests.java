@@ -9,6 +9,7 @@ import dev.asyncrpc.CallObserver;
 import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.FrameType;
+import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.Transports;
@@ -17,6 +18,7 @@ import dev.asyncrpc.test.PlainCalc;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.AfterAll;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +70,16 @@ class ServerConnectionFuzzTests {
         }
         ByteBuf buf = Unpooled.directBuffer(Math.max(length, 1));
         buf.writeBytes(input, from, length);
-        ch.writeInbound(buf); // an exception that escapes the pipeline is a finding
+        try {
+            ch.writeInbound(buf); // an exception that escapes the pipeline is a finding...
+        }
+        catch (DecoderException ex) {
+            // ...except one case: an EmbeddedChannel closes at once when the server's GOAWAY is written
+            // (a socket only shuts its output down), and that takes the handlers out of the pipeline,
+            // so a frame error further in the same read reaches its tail
+            assertThat(ch.isOpen()).as("channel open when " + ex + " escaped").isFalse();
+            assertThat(ex.getCause()).isInstanceOf(ProtocolException.class);
+        }
         drainOutbound(ch);
     }
 
