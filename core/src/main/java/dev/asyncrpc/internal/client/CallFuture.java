@@ -38,6 +38,9 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** {@code System.nanoTime()} when the call was issued (for snapshots of pending calls). */
     final long issuedNanos = System.nanoTime();
 
+    /** Whether its deadline passed while the server had it: its outcome is DEADLINE_EXCEEDED, whatever the server answers (loop). */
+    boolean expired;
+
     /** The deadline timer (loop). */
     java.util.concurrent.ScheduledFuture<?> timer;
 

@@ -305,6 +305,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             return;
         }
         this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
+        call.expired = true; // the server's answer to the cancel must not overtake DEADLINE_EXCEEDED on the executor
         completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
     }
 
@@ -409,9 +410,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                         if (call.timer != null) {
                             call.timer.cancel(false);
                         }
-                        this.batch.add(call);
-                        this.batch.add(frame);
-                        owned = false;
+                        if (!call.expired) { // an expired call's outcome (DEADLINE_EXCEEDED) is on its way already
+                            this.batch.add(call);
+                            this.batch.add(frame);
+                            owned = false;
+                        }
                     }
                 }
                 case PIPE_DATA, PIPE_END, CREDIT -> {
