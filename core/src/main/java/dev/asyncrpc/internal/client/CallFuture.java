@@ -38,14 +38,11 @@ final class CallFuture<T> extends CompletableFuture<T> {
     /** {@code System.nanoTime()} when the call was issued (for snapshots of pending calls). */
     final long issuedNanos = System.nanoTime();
 
+    /** Whether its deadline passed while the server had it: its outcome is DEADLINE_EXCEEDED, whatever the server answers (loop). */
+    boolean expired;
+
     /** The deadline timer (loop). */
     java.util.concurrent.ScheduledFuture<?> timer;
-
-    /**
-     * The deadline passed while the call was on the wire (event loop only): the call fails with
-     * DEADLINE_EXCEEDED, and the server's later answer (to the CANCEL sent then) only frees the id.
-     */
-    boolean expired;
 
     /**
      * The attempt that currently carries this call when a balanced binding sends it (one

@@ -304,10 +304,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.calls.get(call.id) != call || call.isDone()) {
             return;
         }
-        // the outcome is decided now: the server's answer to this CANCEL (often CANCELLED) may be
-        // read before the executor runs the completion, and must not replace it
-        call.expired = true;
         this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
+        call.expired = true; // the server's answer to the cancel must not overtake DEADLINE_EXCEEDED on the executor
         completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
     }
 
@@ -412,7 +410,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                         if (call.timer != null) {
                             call.timer.cancel(false);
                         }
-                        if (!call.expired) {
+                        if (!call.expired) { // an expired call's outcome (DEADLINE_EXCEEDED) is on its way already
                             this.batch.add(call);
                             this.batch.add(frame);
                             owned = false;

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * may still overlap. Proof of entry is one of:
  * <ul>
  * <li>the invocation returned (or threw);</li>
- * <li>the invoking thread is seen waiting, timed-waiting or blocked after it began the invocation:
- * between that point and the method's first line nothing waits, so it is inside;</li>
- * <li>the invoking thread, still runnable after {@value #STACK_CHECK_AFTER_MICROS} µs (computing, or
- * in native I/O), shows a frame of the implementation method in its stack.</li>
+ * <li>the invoking thread, seen waiting, timed-waiting or blocked, or still runnable after
+ * {@value #STACK_CHECK_AFTER_MICROS} µs (computing, or in native I/O), shows a frame of the
+ * implementation method called by the {@link Invoker} in its stack (a thread blocked before it
+ * entered, for example while a class loads, does not count).</li>
  * </ul>
  * Checks run on a timer (the connection's event loop; no user code), and only while another call
  * of the key waits ({@link #kick()}): first after {@value #FIRST_CHECK_MICROS} µs, then at doubling
@@ -96,22 +96,23 @@ final class EntryWatch {
         }
         Thread t = this.thread;
         Thread.State state = t.getState();
-        if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
-            release();
-            return;
-        }
-        if (System.nanoTime() - this.since >= STACK_CHECK_AFTER_MICROS * 1_000 && inMethod(t)) {
+        boolean waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+        if ((waiting || System.nanoTime() - this.since >= STACK_CHECK_AFTER_MICROS * 1_000) && inMethod(t)) {
             release();
             return;
         }
         schedule(Math.min(interval * 2, MAX_INTERVAL_MICROS));
     }
 
+    /** Whether a frame called by the invoker (above it in the stack) is the implementation method. */
     private boolean inMethod(Thread t) {
-        for (StackTraceElement frame : t.getStackTrace()) {
-            if (frame.getMethodName().equals(this.methodName) && !frame.getClassName().startsWith("java.lang.invoke.")
-                    && !frame.getClassName().startsWith(EntryWatch.class.getPackageName())) {
-                return true;
+        boolean seen = false;
+        for (StackTraceElement frame : t.getStackTrace()) { // innermost first
+            if (frame.getClassName().equals(Invoker.class.getName())) {
+                return seen; // the method counts only when the invoker called it
+            }
+            if (frame.getMethodName().equals(this.methodName) && !frame.getClassName().startsWith("java.lang.invoke.")) {
+                seen = true;
             }
         }
         return false;

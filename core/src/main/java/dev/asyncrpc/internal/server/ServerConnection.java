@@ -433,7 +433,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * the key's next unit once their methods have returned (the hand-off point), so dispatch order
      * is exact and execution still overlaps through their futures. A plain implementation comes
      * alone and releases the next unit once it has provably entered its method ({@link EntryWatch}:
-     * it returned, or its thread waits inside, or its stack shows the method), so the calls of one
+     * it returned, or its thread's stack shows the method), so the calls of one
      * key enter in issue order, exactly, and still overlap when one blocks.
      */
     private void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
