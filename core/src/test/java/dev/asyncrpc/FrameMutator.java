@@ -31,9 +31,12 @@ final class FrameMutator {
 
     private final byte[][] hellos = { RawConnection.hex(FuzzSeeds.HELLO), RawConnection.hex(FuzzSeeds.HELLO_SMALL_WINDOW) };
 
-    /** The seeds' calls, without those that end the connection (GOAWAY), which {@link #pick()} adds rarely. */
+    /**
+     * The seeds' calls, without those that end the connection: a GOAWAY, or a CREDIT beyond what was
+     * received (a seed's CREDIT comes unasked); {@link #pick()} adds such frames less often.
+     */
     private final List<List<byte[]>> scripts = FuzzSeeds.connections().values().stream().map(FrameMutator::script)
-            .filter(frames -> frames.stream().noneMatch(f -> f[4] == 0x32)).toList();
+            .filter(frames -> frames.stream().noneMatch(f -> f[4] == 0x32 || f[4] == 0x22)).toList();
 
     private final Random random;
 
@@ -109,7 +112,7 @@ final class FrameMutator {
     private byte[] pick() {
         while (true) {
             byte[] frame = this.pool.get(this.random.nextInt(this.pool.size()));
-            boolean ending = frame[4] == 0x01 || frame[4] == 0x32;
+            boolean ending = frame[4] == 0x01 || frame[4] == 0x32 || frame[4] == 0x22;
             if (!ending || this.random.nextInt(20) == 0) {
                 return frame;
             }

@@ -112,6 +112,7 @@ class SocketFuzzTests {
                     total.hung, total.frames, total.mutated, Stats.kinds(perThread), total.framesBack, total.replies, total.errors,
                     total.goAways, probe.calls.get(), (System.nanoTime() - start) / 1e9);
 
+            System.out.println("SocketFuzzTests: GOAWAY messages " + total.goAwayReasons);
             assertThat(total.connections).as("connections made within " + RUN_BOUND).isEqualTo(connections);
             assertThat(total.hung).as("connections neither answered nor closed within " + CONNECTION_BOUND + ": " + total.hungSeeds).isZero();
             assertThat(probe.failures).as("probe calls that failed or took over " + PROBE_BOUND).isEmpty();
@@ -174,6 +175,9 @@ class SocketFuzzTests {
                     return timedOut.get() ? Outcome.HUNG : Outcome.CLOSED;
                 }
                 stats.frameBack(frame[0]);
+                if (frame[0] == 0x32 && frame.length >= 14) {
+                    stats.goAway(frame);
+                }
                 if (frame[0] == 0x31 && length == 14 && ByteBuffer.wrap(frame, 6, 8).getLong() == (0x5EED_0000_0000L | index)) {
                     countStragglers(socket, in, stats);
                     return Outcome.ANSWERED;
@@ -266,6 +270,15 @@ class SocketFuzzTests {
             this.mutator = mutator;
         }
 
+        final java.util.Map<String, Integer> goAwayReasons = new java.util.TreeMap<>();
+
+        void goAway(byte[] frame) {
+            int len = ((frame[12] & 0xff) << 8) | (frame[13] & 0xff);
+            String message = new String(frame, 14, Math.min(len, frame.length - 14), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("[0-9]+", "N");
+            this.goAwayReasons.merge(message.length() > 60 ? message.substring(0, 60) : message, 1, Integer::sum);
+        }
+
         void frameBack(byte type) {
             this.framesBack++;
             switch (type) {
@@ -315,6 +328,7 @@ class SocketFuzzTests {
                 total.errors += s.errors;
                 total.goAways += s.goAways;
                 total.hungSeeds.addAll(s.hungSeeds);
+                s.goAwayReasons.forEach((k, v) -> total.goAwayReasons.merge(k, v, Integer::sum));
             }
             return total;
         }
