@@ -442,7 +442,14 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
                         break;
                     }
                     if (isClosed()) {
-                        return false;
+                        // it ended between the pull and this check: pull once more, which gives
+                        // what arrived before the end, or throws the failure if it failed
+                        got = pull(256);
+                        if (got.isEmpty()) {
+                            return false;
+                        }
+                        this.batch.addAll(got);
+                        break;
                     }
                     await();
                 }
