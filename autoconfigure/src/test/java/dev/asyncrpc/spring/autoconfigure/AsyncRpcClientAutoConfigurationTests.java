@@ -91,11 +91,12 @@ class AsyncRpcClientAutoConfigurationTests {
     /**
      * Two calls from one thread, then one from another thread, to a server whose executor runs
      * nothing until the test says so: with causal ordering the server holds the second call back
-     * until the first has started, so the first two it dispatches are the first and the third;
-     * without, it dispatches them as they come.
+     * until the first has returned (then usually runs it in the first's task), so the first two
+     * tasks it dispatches run the first, perhaps the second, and the third; without, it dispatches
+     * them as they come, one task each: the first and the second.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({ "causal, 1 3", "noncausal, 1 2" })
+    @CsvSource({ "causal, 1 (2 )?3", "noncausal, 1 2" })
     void orderingOfOneServiceReachesTheClient(String ordering, String firstDispatched) throws Exception {
         ManualExecutor executor = new ManualExecutor();
         RecordingEcho endpoint = new RecordingEcho();
@@ -112,7 +113,7 @@ class AsyncRpcClientAutoConfigurationTests {
                     calls.add(echo.echo("2"));
                     calls.add(CompletableFuture.supplyAsync(() -> echo.echo("3")).get(10, TimeUnit.SECONDS));
                     executor.take(2, Duration.ofSeconds(10)).forEach(Runnable::run);
-                    assertThat(String.join(" ", endpoint.received)).isEqualTo(firstDispatched);
+                    assertThat(String.join(" ", endpoint.received)).matches(firstDispatched);
                     executor.runUntil(() -> calls.stream().allMatch((call) -> call.state() != CallState.PENDING), Duration.ofSeconds(20));
                     for (int i = 0; i < calls.size(); i++) {
                         assertThat(calls.get(i).join(Duration.ofSeconds(10))).isEqualTo("echo: " + (i + 1));
