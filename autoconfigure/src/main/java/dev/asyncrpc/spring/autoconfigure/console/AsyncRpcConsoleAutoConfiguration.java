@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import dev.asyncrpc.AsyncRpcResources;
 import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.RemoteService;
+import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClientAutoConfiguration;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClients;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcServerAutoConfiguration;
@@ -50,6 +51,7 @@ public final class AsyncRpcConsoleAutoConfiguration {
     @ConditionalOnMissingBean
     AsyncRpcConsoleEndpoint asyncRpcConsoleEndpoint(ObjectProvider<AsyncRpcServerLifecycle> server, ObjectProvider<AsyncRpcClients> clients,
             ConfigurableListableBeanFactory beanFactory, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ConsoleMetrics> metrics, ObjectProvider<AsyncRpcResources> resources,
+            ObjectProvider<AsyncRpcClientCustomizer> customizers,
             AsyncRpcConsoleProperties properties, AsyncRpcObservabilityProperties observability) {
         check(properties.getMaxCalls() >= 1, "asyncrpc.console.max-calls", properties.getMaxCalls(), ">= 1");
         check(properties.getMaxElements() >= 0, "asyncrpc.console.max-elements", properties.getMaxElements(), ">= 0");
@@ -61,6 +63,7 @@ public final class AsyncRpcConsoleAutoConfiguration {
             return (all != null) ? all.clients() : Map.of();
         }, SingletonSupplier.of(() -> remoteInterfaces(beanFactory)));
         ConsoleCalls calls = new ConsoleCalls(catalog, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), resources.getIfAvailable(),
+                customizers.orderedStream().toList(),
                 properties.getMaxCalls(), 4 * properties.getMaxCalls(), properties.getMaxElements());
         ConsoleMetrics stats = metrics.getIfAvailable();
         Supplier<List<Map<String, Object>>> operations = (stats != null) ? stats : List::of;

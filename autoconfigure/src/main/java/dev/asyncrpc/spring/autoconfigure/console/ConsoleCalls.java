@@ -27,6 +27,7 @@ import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.InPipe;
 import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -67,17 +68,22 @@ final class ConsoleCalls implements AutoCloseable {
 
     private final @Nullable AsyncRpcResources resources;
 
-    private @Nullable AsyncRpcClient client;
+    private final List<AsyncRpcClientCustomizer> customizers;
+
+    private final Map<String, AsyncRpcClient> clients = new LinkedHashMap<>();
 
     private boolean closed;
 
     /**
      * @param resources the application's shared event loops and completion executor for the
      *        console's client to borrow, or {@code null} for the client to make its own
+     * @param customizers the application's client customizers (credentials among them), applied
+     *        to the console's client of each service
      */
-    ConsoleCalls(ConsoleCatalog catalog, JsonMapper json, @Nullable AsyncRpcResources resources, int maxPending, int retained,
-            int maxElements) {
+    ConsoleCalls(ConsoleCatalog catalog, JsonMapper json, @Nullable AsyncRpcResources resources, List<AsyncRpcClientCustomizer> customizers,
+            int maxPending, int retained, int maxElements) {
         this.catalog = catalog;
+        this.customizers = List.copyOf(customizers);
         this.resources = resources;
         this.json = json;
         this.maxPending = maxPending;
@@ -140,7 +146,7 @@ final class ConsoleCalls implements AutoCloseable {
         }
         ConsoleCall call = new ConsoleCall(this.ids.incrementAndGet(), service, operation, this.maxElements);
         remember(call);
-        Object proxy = proxy(signature.method().getDeclaringClass());
+        Object proxy = proxy(service, signature.method().getDeclaringClass());
         CompletableFuture<Object> outcome;
         if (signature.async()) {
             outcome = invokeAsync(signature, proxy, args, call);
@@ -342,39 +348,51 @@ final class ConsoleCalls implements AutoCloseable {
         }
     }
 
-    private synchronized Object proxy(Class<?> type) {
-        return this.proxies.computeIfAbsent(type, (t) -> client().proxy(t));
+    private synchronized Object proxy(String service, Class<?> type) {
+        return this.proxies.computeIfAbsent(type, (t) -> client(service).proxy(t));
     }
 
-    private synchronized AsyncRpcClient client() {
+    /**
+     * The console's client for one service (made on first use): to this application's own server,
+     * on the shared resources, with the application's {@link AsyncRpcClientCustomizer}s applied
+     * for that service, so that a bearer token configured for it (or for all services) is sent.
+     */
+    private synchronized AsyncRpcClient client(String service) {
         if (this.closed) {
             throw new IllegalStateException("the console is closed");
         }
-        if (this.client == null) {
-            AsyncRpcServer server = this.catalog.server();
-            if (server == null) {
-                throw new IllegalStateException("this application runs no asyncrpc server to call");
-            }
-            AsyncRpcClient.Builder builder = AsyncRpcClient.builder().address(server.address());
-            if (this.resources != null) {
-                builder.resources(this.resources);
-            }
-            this.client = builder.build();
+        AsyncRpcClient existing = this.clients.get(service);
+        if (existing != null) {
+            return existing;
         }
-        return this.client;
+        AsyncRpcServer server = this.catalog.server();
+        if (server == null) {
+            throw new IllegalStateException("this application runs no asyncrpc server to call");
+        }
+        AsyncRpcClient.Builder builder = AsyncRpcClient.builder();
+        if (this.resources != null) {
+            builder.resources(this.resources);
+        }
+        for (AsyncRpcClientCustomizer customizer : this.customizers) {
+            customizer.customize(service, builder);
+        }
+        AsyncRpcClient client = builder.address(server.address()).build(); // whatever a customizer set: this server
+        this.clients.put(service, client);
+        return client;
     }
 
-    /** The console's own client, under the name "console", once it has been created. */
+    /** The console's own clients, named "console" (or "console:service" when it has several). */
     synchronized Map<String, AsyncRpcClient> consoleClient() {
-        return (this.client != null) ? Map.of("console", this.client) : Map.of();
+        Map<String, AsyncRpcClient> named = new java.util.TreeMap<>();
+        this.clients.forEach((service, client) -> named.put((this.clients.size() == 1) ? "console" : "console:" + service, client));
+        return named;
     }
 
     @Override
     public synchronized void close() {
         this.closed = true;
-        if (this.client != null) {
-            this.client.close();
-        }
+        this.clients.values().forEach(AsyncRpcClient::close);
+        this.clients.clear();
         this.executor.shutdownNow();
     }
 

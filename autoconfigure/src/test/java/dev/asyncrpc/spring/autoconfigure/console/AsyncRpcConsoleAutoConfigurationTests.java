@@ -130,6 +130,23 @@ class AsyncRpcConsoleAutoConfigurationTests {
         });
     }
 
+    @Test
+    void sendsTheTokenConfiguredForTheServiceWithItsCalls() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        this.runner.withConfiguration(AutoConfigurations.of(
+                dev.asyncrpc.spring.autoconfigure.security.AsyncRpcClientSecurityAutoConfiguration.class))
+            .withBean(dev.asyncrpc.ServerInterceptor.class, () -> (call) -> {
+                seen.add(String.valueOf(call.metadata().get("authorization")));
+                return null;
+            })
+            .withPropertyValues("asyncrpc.console.enabled=true", "asyncrpc.client.services.shop.auth.bearer-token=console-test-token")
+            .run((context) -> {
+                AsyncRpcConsoleEndpoint console = context.getBean(AsyncRpcConsoleEndpoint.class);
+                assertThat(awaitEnd(console, console.invoke("shop", "fail", "{\"why\":\"x\"}", null))).containsEntry("status", "APPLICATION_ERROR");
+                assertThat(seen).singleElement().satisfies((authorization) -> assertThat(authorization).endsWith("console-test-token"));
+            });
+    }
+
     private static String error(WebEndpointResponse<Object> response) {
         assertThat(response.getStatus()).isEqualTo(400);
         return (String) ((Map<String, Object>) response.getBody()).get("error");
