@@ -1,17 +1,13 @@
 package dev.asyncrpc.internal.client;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 import dev.asyncrpc.CallListener;
 import dev.asyncrpc.ClientInterceptor;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.PerService;
 
 /**
  * The interceptors of a client, resolved per service: the global ones and the service's own, in
@@ -19,45 +15,21 @@ import dev.asyncrpc.Status;
  */
 public final class ClientInterceptors {
 
-    private static final ClientInterceptor[] EMPTY = new ClientInterceptor[0];
-
     /** No interceptors. */
     public static final ClientInterceptors NONE = new ClientInterceptors(List.of());
 
-    private final ClientInterceptor[] global;
-    private final Map<String, ClientInterceptor[]> byService = new HashMap<>();
+    private final PerService<ClientInterceptor> chains;
 
     /**
      * @param entries the registrations in order: a service name ({@code null} for every service) and its interceptor
      */
     public ClientInterceptors(List<Map.Entry<String, ClientInterceptor>> entries) {
-        List<ClientInterceptor> all = new ArrayList<>();
-        Set<String> services = new LinkedHashSet<>();
-        for (Map.Entry<String, ClientInterceptor> e : entries) {
-            Objects.requireNonNull(e.getValue(), "interceptor");
-            if (e.getKey() == null) {
-                all.add(e.getValue());
-            }
-            else {
-                services.add(e.getKey());
-            }
-        }
-        this.global = all.toArray(EMPTY);
-        for (String service : services) {
-            List<ClientInterceptor> chain = new ArrayList<>();
-            for (Map.Entry<String, ClientInterceptor> e : entries) {
-                if (e.getKey() == null || e.getKey().equals(service)) {
-                    chain.add(e.getValue());
-                }
-            }
-            this.byService.put(service, chain.toArray(EMPTY));
-        }
+        this.chains = new PerService<>(entries, ClientInterceptor[]::new);
     }
 
     /** The interceptors a call of {@code service} passes, in order. */
     ClientInterceptor[] forService(String service) {
-        ClientInterceptor[] chain = this.byService.isEmpty() ? null : this.byService.get(service);
-        return (chain != null) ? chain : this.global;
+        return this.chains.forService(service);
     }
 
     /**
