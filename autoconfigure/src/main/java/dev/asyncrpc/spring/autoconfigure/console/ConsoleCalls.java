@@ -2,13 +2,8 @@ package dev.asyncrpc.spring.autoconfigure.console;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,13 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.asyncrpc.AsyncCall;
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.AsyncRpcResources;
-import dev.asyncrpc.AsyncRpcServer;
 import dev.asyncrpc.InPipe;
 import dev.asyncrpc.OutPipe;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,7 +41,7 @@ final class ConsoleCalls implements AutoCloseable {
 
     private final ConsoleCatalog catalog;
 
-    private final JsonMapper json;
+    private final ConsoleJson json;
 
     private final int maxPending;
 
@@ -62,17 +55,9 @@ final class ConsoleCalls implements AutoCloseable {
 
     private final Map<Long, ConsoleCall> calls = new ConcurrentHashMap<>();
 
-    private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
-
     private final ExecutorService executor;
 
-    private final @Nullable AsyncRpcResources resources;
-
-    private final List<AsyncRpcClientCustomizer> customizers;
-
-    private final Map<String, AsyncRpcClient> clients = new LinkedHashMap<>();
-
-    private boolean closed;
+    private final ConsoleClients clients;
 
     /**
      * @param resources the application's shared event loops and completion executor for the
@@ -83,9 +68,8 @@ final class ConsoleCalls implements AutoCloseable {
     ConsoleCalls(ConsoleCatalog catalog, JsonMapper json, @Nullable AsyncRpcResources resources, List<AsyncRpcClientCustomizer> customizers,
             int maxPending, int retained, int maxElements) {
         this.catalog = catalog;
-        this.customizers = List.copyOf(customizers);
-        this.resources = resources;
-        this.json = json;
+        this.clients = new ConsoleClients(catalog, resources, customizers);
+        this.json = new ConsoleJson(json);
         this.maxPending = maxPending;
         this.retained = retained;
         this.maxElements = maxElements;
@@ -119,7 +103,7 @@ final class ConsoleCalls implements AutoCloseable {
         OutPipe<Object> out = null;
         Type inType = null;
         Type outType = null;
-        JsonNode values = readArguments(signature, arguments);
+        JsonNode values = this.json.readArguments(signature, arguments);
         List<Object> elements = List.of();
         int position = 0;
         for (OperationSignature.Param p : signature.parameters()) {
@@ -127,7 +111,7 @@ final class ConsoleCalls implements AutoCloseable {
                 in = InPipe.create();
                 inType = p.type();
                 args[p.index()] = in;
-                elements = readLines(input, p);
+                elements = this.json.readLines(input, p);
             }
             else if ("out".equals(p.pipe())) {
                 out = OutPipe.create();
@@ -136,7 +120,7 @@ final class ConsoleCalls implements AutoCloseable {
             }
             else {
                 JsonNode value = values.isArray() ? values.get(position) : values.get(p.name());
-                args[p.index()] = readValue(value, p);
+                args[p.index()] = this.json.readValue(value, p);
                 position++;
             }
         }
@@ -146,7 +130,7 @@ final class ConsoleCalls implements AutoCloseable {
         }
         ConsoleCall call = new ConsoleCall(this.ids.incrementAndGet(), service, operation, this.maxElements);
         remember(call);
-        Object proxy = proxy(service, signature.method().getDeclaringClass());
+        Object proxy = this.clients.proxy(service, signature.method().getDeclaringClass());
         CompletableFuture<Object> outcome;
         if (signature.async()) {
             outcome = invokeAsync(signature, proxy, args, call);
@@ -168,7 +152,7 @@ final class ConsoleCalls implements AutoCloseable {
         outcome.whenComplete((value, failure) -> {
             this.pending.decrementAndGet();
             if (failure == null) {
-                call.succeeded(stream ? String.valueOf(value) : write(value));
+                call.succeeded(stream ? String.valueOf(value) : this.json.write(value));
             }
             else {
                 fail(call, failure);
@@ -223,7 +207,7 @@ final class ConsoleCalls implements AutoCloseable {
             call.handle(outcome);
         }
         else if (handle != null && Reactor.isFlux(handle)) {
-            outcome = Reactor.fluxToFuture(handle, (element) -> call.element(write(element)));
+            outcome = Reactor.fluxToFuture(handle, (element) -> call.element(this.json.write(element)));
             call.handle(outcome);
         }
         else {
@@ -275,124 +259,14 @@ final class ConsoleCalls implements AutoCloseable {
         }
     }
 
-    private JsonNode readArguments(OperationSignature signature, @Nullable String arguments) {
-        String text = (arguments == null || arguments.isBlank()) ? "{}" : arguments;
-        JsonNode node;
-        try {
-            node = this.json.readTree(text);
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("arguments are not JSON: " + ex.getOriginalMessage());
-        }
-        if (!node.isObject() && !node.isArray()) {
-            throw new IllegalArgumentException("arguments must be a JSON object of the parameters by name, or an array of them in order");
-        }
-        if (node.isObject()) {
-            Set<String> names = new HashSet<>();
-            signature.parameters().stream().filter((p) -> p.pipe() == null).forEach((p) -> names.add(p.name()));
-            for (Iterator<String> it = node.propertyNames().iterator(); it.hasNext();) {
-                String name = it.next();
-                if (!names.contains(name)) {
-                    throw new IllegalArgumentException("unknown argument '" + name + "' (expected: " + names + ")");
-                }
-            }
-        }
-        return node;
-    }
-
-    private Object readValue(@Nullable JsonNode value, OperationSignature.Param p) {
-        boolean primitive = p.type() instanceof Class<?> c && c.isPrimitive();
-        if (value == null || value.isNull()) {
-            if (primitive) {
-                throw new IllegalArgumentException("argument '" + p.name() + "' is missing (expected: " + p.type().getTypeName() + ")");
-            }
-            return null;
-        }
-        try {
-            return this.json.readerFor(this.json.constructType(p.type())).readValue(value);
-        }
-        catch (JacksonException ex) {
-            throw new IllegalArgumentException("argument '" + p.name() + "' is not a " + p.type().getTypeName() + ": "
-                    + ex.getOriginalMessage());
-        }
-    }
-
-    private List<Object> readLines(@Nullable String input, OperationSignature.Param p) {
-        List<Object> elements = new ArrayList<>();
-        if (input == null) {
-            return elements;
-        }
-        int line = 0;
-        for (String text : input.split("\r?\n")) {
-            line++;
-            if (text.isBlank()) {
-                continue;
-            }
-            try {
-                elements.add(this.json.readerFor(this.json.constructType(p.type())).readValue(text));
-            }
-            catch (JacksonException ex) {
-                throw new IllegalArgumentException("line " + line + " of the input of pipe '" + p.name() + "' is not a "
-                        + p.type().getTypeName() + ": " + ex.getOriginalMessage());
-            }
-        }
-        return elements;
-    }
-
-    private String write(@Nullable Object value) {
-        try {
-            return this.json.writeValueAsString(value);
-        }
-        catch (JacksonException ex) {
-            return String.valueOf(value);
-        }
-    }
-
-    private synchronized Object proxy(String service, Class<?> type) {
-        return this.proxies.computeIfAbsent(type, (t) -> client(service).proxy(t));
-    }
-
-    /**
-     * The console's client for one service (made on first use): to this application's own server,
-     * on the shared resources, with the application's {@link AsyncRpcClientCustomizer}s applied
-     * for that service, so that a bearer token configured for it (or for all services) is sent.
-     */
-    private synchronized AsyncRpcClient client(String service) {
-        if (this.closed) {
-            throw new IllegalStateException("the console is closed");
-        }
-        AsyncRpcClient existing = this.clients.get(service);
-        if (existing != null) {
-            return existing;
-        }
-        AsyncRpcServer server = this.catalog.server();
-        if (server == null) {
-            throw new IllegalStateException("this application runs no asyncrpc server to call");
-        }
-        AsyncRpcClient.Builder builder = AsyncRpcClient.builder();
-        if (this.resources != null) {
-            builder.resources(this.resources);
-        }
-        for (AsyncRpcClientCustomizer customizer : this.customizers) {
-            customizer.customize(service, builder);
-        }
-        AsyncRpcClient client = builder.address(server.address()).build(); // whatever a customizer set: this server
-        this.clients.put(service, client);
-        return client;
-    }
-
     /** The console's own clients, named "console" (or "console:service" when it has several). */
-    synchronized Map<String, AsyncRpcClient> consoleClient() {
-        Map<String, AsyncRpcClient> named = new java.util.TreeMap<>();
-        this.clients.forEach((service, client) -> named.put((this.clients.size() == 1) ? "console" : "console:" + service, client));
-        return named;
+    Map<String, AsyncRpcClient> consoleClient() {
+        return this.clients.named();
     }
 
     @Override
-    public synchronized void close() {
-        this.closed = true;
-        this.clients.values().forEach(AsyncRpcClient::close);
-        this.clients.clear();
+    public void close() {
+        this.clients.close();
         this.executor.shutdownNow();
     }
 
@@ -418,7 +292,7 @@ final class ConsoleCalls implements AutoCloseable {
                 List<Object> got;
                 while (!(got = this.pipe.pull(256)).isEmpty()) {
                     for (Object element : got) {
-                        this.call.element(write(element));
+                        this.call.element(ConsoleCalls.this.json.write(element));
                     }
                 }
                 if (!this.pipe.isClosed()) {
@@ -492,10 +366,5 @@ final class ConsoleCalls implements AutoCloseable {
                 return CompletableFuture.failedFuture(ex);
             }
         }
-    }
-
-    /** For tests: the calls kept. */
-    Map<Long, ConsoleCall> kept() {
-        return new LinkedHashMap<>(this.calls);
     }
 }
