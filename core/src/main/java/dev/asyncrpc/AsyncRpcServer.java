@@ -305,6 +305,14 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * The most threads of the server's own worker pool parked at once ({@link Builder#maxParkedWorkers(int)}).
+     * @return the limit, or -1 when the server runs on an executor it was given
+     */
+    public int maxParkedWorkers() {
+        return this.runtime.maxParkedWorkers();
+    }
+
+    /**
      * Threads of the server's own worker pool parked now: their plain implementations wait for pipe
      * data, and other threads run calls in their place (see {@link Builder#maxParkedWorkers(int)}).
      * @return the count, or -1 when the server runs on an executor it was given

@@ -131,6 +131,11 @@ public final class ServerRuntime implements AutoCloseable {
         return (this.executor instanceof WorkerPool pool) ? pool.maxThreads() : -1;
     }
 
+    /** The most parked worker threads, or -1 when the executor is not the server's own pool. */
+    public int maxParkedWorkers() {
+        return (this.executor instanceof WorkerPool pool) ? pool.maxParked() : -1;
+    }
+
     /** Worker threads parked now (their plain implementations wait for pipe data), or -1 when the executor is not the server's own pool. */
     public int parkedWorkers() {
         return (this.executor instanceof WorkerPool pool) ? pool.parked() : -1;
