@@ -218,6 +218,21 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * Be told once when the server becomes {@link State#FAILED}, for example to mark the process
+     * broken so that its supervisor restarts it (the Spring Boot starter turns liveness to
+     * {@code BROKEN}). The action runs on the thread that records the failure, which may be an
+     * event loop, so it must be short and must not block; if the server has failed already it runs
+     * at once on the calling thread. An exception it throws is logged and ignored.
+     * @param action told the error or failure that broke the server
+     * @return this server
+     */
+    public AsyncRpcServer onFailure(java.util.function.Consumer<? super Throwable> action) {
+        java.util.Objects.requireNonNull(action, "action");
+        this.runtime.onFailure(action);
+        return this;
+    }
+
+    /**
      * The address the server is actually bound to, such as {@code 0.0.0.0:7443} when it listens on
      * all IPv4 interfaces or {@code [::]:7443} on all interfaces; {@code local:name} and
      * {@code unix:/path} for those transports. Unlike {@link #address()}, not meant for clients.

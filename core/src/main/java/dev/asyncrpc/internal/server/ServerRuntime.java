@@ -295,6 +295,11 @@ public final class ServerRuntime implements AutoCloseable {
         return this.health.failure();
     }
 
+    /** Run {@code listener} once with the first failure (at once if failed already). */
+    public void onFailure(java.util.function.Consumer<? super Throwable> listener) {
+        this.health.onFailure(listener);
+    }
+
     /** Record an Error that reached an event loop: log, close {@code channel} (if any), mark FAILED. Any thread. */
     void fatal(Throwable error, Channel channel) {
         this.health.fail(error, channel == null ? "an event loop" : "connection " + channel.remoteAddress());
