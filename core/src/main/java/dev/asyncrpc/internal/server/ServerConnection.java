@@ -78,6 +78,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx = ctx;
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
+        this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
     }
 
