@@ -203,8 +203,9 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                     this.deferred.push(elements, stage);
                     return (stage != null) ? stage : CompletableFuture.completedFuture(null);
                 }
-                if (appendLocked(elements)) {
-                    return CompletableFuture.completedFuture(null);
+                CompletionStage<Void> appended = appendLocked(elements, wantStage);
+                if (appended != null) {
+                    return appended;
                 }
                 busy = !this.flow.isEmpty();
             }
@@ -217,21 +218,30 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
     /**
      * Copy small raw elements into the room the last queued frame has left, while the loop has not
-     * taken it, if they stay within credit: bursts of small pushes share frames (locked).
+     * taken it: bursts of small pushes share frames (locked). Either the elements stay within
+     * credit (the push is accepted at once), or the frame already lies beyond credit and the push
+     * is accepted with it. A frame within credit never grows beyond it: what was accepted must not
+     * wait for the receiver again.
+     * @return the push's stage, or {@code null} if the elements were not appended
      */
-    private boolean appendLocked(List<?> elements) {
+    private CompletionStage<Void> appendLocked(List<?> elements, boolean wantStage) {
         OutboundFlowController.Entry tail = this.flow.tail();
-        if (!this.raw || tail == null || !this.flow.fits(tail, rawSize(elements))) {
-            return false;
+        if (!this.raw || tail == null) {
+            return null;
+        }
+        boolean accepted = this.flow.fits(tail, rawSize(elements));
+        if (!accepted && !this.flow.isPending(tail)) {
+            return null;
         }
         int n = this.encoder.append(tail.frame, tail.size, tail.elements, elements);
         if (n < 0) {
-            return false;
+            return null;
         }
-        this.flow.appended(tail, n, elements.size());
+        CompletableFuture<Void> stage = (!accepted && wantStage) ? new CompletableFuture<>() : null;
+        this.flow.appended(tail, n, elements.size(), stage);
         this.encodedBytes += n;
         this.encodedElements += elements.size();
-        return true;
+        return (stage != null) ? stage : CompletableFuture.completedFuture(null);
     }
 
     private static int rawSize(List<?> elements) {
