@@ -25,6 +25,9 @@ final class BearerTokenClientInterceptor implements ClientInterceptor {
 
     private final String allowProperty;
 
+    /** The last token and its metadata value, so that a steady token is not concatenated per call. */
+    private volatile @Nullable Encoded last;
+
     BearerTokenClientInterceptor(String service, Supplier<@Nullable String> tokens, boolean tls, boolean allowPlaintext,
             String allowProperty) {
         this.service = service;
@@ -51,7 +54,20 @@ final class BearerTokenClientInterceptor implements ClientInterceptor {
                     + "' in plaintext to " + call.address() + ": call it over TLS (asyncrpc.client.services." + this.service
                     + ".ssl.bundle) or set " + this.allowProperty + "=true");
         }
-        call.metadata().put(BearerTokens.METADATA_KEY, BearerTokens.value(token));
+        Encoded encoded = this.last;
+        if (encoded == null || !encoded.token().equals(token)) {
+            encoded = new Encoded(token, BearerTokens.value(token));
+            this.last = encoded;
+        }
+        call.metadata().put(BearerTokens.METADATA_KEY, encoded.value());
         return null;
+    }
+
+    private record Encoded(String token, String value) {
+
+        @Override
+        public String toString() {
+            return "a bearer token"; // never the token itself
+        }
     }
 }
