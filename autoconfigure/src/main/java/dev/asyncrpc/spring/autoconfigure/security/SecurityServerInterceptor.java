@@ -59,7 +59,7 @@ final class SecurityServerInterceptor implements ServerInterceptor {
      * replaces it (no removal and re-insertion per call); a thread that had no context is left with
      * an empty one, which holds no authentication.
      */
-    private record AuthenticationContext(Authentication caller, SecurityContextHolderStrategy holder) implements CallContext {
+    record AuthenticationContext(Authentication caller, SecurityContextHolderStrategy holder) implements CallContext {
 
         @Override
         public Scope open() {
