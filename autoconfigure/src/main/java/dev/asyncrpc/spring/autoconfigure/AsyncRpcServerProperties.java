@@ -39,6 +39,9 @@ public class AsyncRpcServerProperties {
     /** Most threads of the worker pool that runs plain (blocking) implementations; it starts one per core, more only while calls wait for a thread, and queues calls beyond this many. */
     private int workerThreads = 64;
 
+    /** Most worker threads parked at once: a worker whose plain implementation waits for pipe data no client has sent yet is replaced by another thread while it waits; a wait beyond this many fails its call with RESOURCE_EXHAUSTED. */
+    private int maxParkedWorkers = 256;
+
     /** How long an idle worker thread waits for work before it retires. */
     private Duration workerKeepAlive = Duration.ofSeconds(60);
 
@@ -158,6 +161,15 @@ public class AsyncRpcServerProperties {
         Checks.check(maxWorkersPerConnection == null || maxWorkersPerConnection > 0, "asyncrpc.server.max-workers-per-connection",
                 maxWorkersPerConnection, "> 0");
         this.maxWorkersPerConnection = maxWorkersPerConnection;
+    }
+
+    public int getMaxParkedWorkers() {
+        return this.maxParkedWorkers;
+    }
+
+    public void setMaxParkedWorkers(int maxParkedWorkers) {
+        Checks.check(maxParkedWorkers > 0, "asyncrpc.server.max-parked-workers", maxParkedWorkers, "> 0");
+        this.maxParkedWorkers = maxParkedWorkers;
     }
 
     public int getWorkerThreads() {

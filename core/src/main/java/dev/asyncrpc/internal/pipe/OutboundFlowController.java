@@ -134,6 +134,22 @@ final class OutboundFlowController {
         return this.encodedOffset < this.creditLimit;
     }
 
+    /**
+     * Whether the first queued data frame lies beyond the credit limit: nothing more can be
+     * written (markers and the end wait behind it) until the receiver grants credit.
+     */
+    boolean waitingForCredit() {
+        for (Entry e : this.queue) {
+            if (e.kind == Entry.Kind.DATA) {
+                return e.endOffset > this.creditLimit;
+            }
+            if (e.kind == Entry.Kind.END) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     boolean isEmpty() {
         return this.queue.isEmpty();
     }

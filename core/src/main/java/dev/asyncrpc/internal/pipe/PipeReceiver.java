@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.asyncrpc.PipeInfo;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.PeerWait;
 import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.codec.ValueCodec;
 import dev.asyncrpc.internal.protocol.PipeFrames;
@@ -406,13 +407,35 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    /** Wait until there is something to pull or the end (blocking; not on the event loop). */
+    /**
+     * Wait until there is something to pull or the end (blocking; not on the event loop). A thread
+     * of the server's worker pool tells the pool it is parked while it waits ({@link PeerWait}), so
+     * that other calls get a worker meanwhile; the pool may refuse the wait instead
+     * ({@link Status#RESOURCE_EXHAUSTED}, thrown from here).
+     */
     private void await() {
         synchronized (this.chunks) {
             if (this.table != null && this.table.inEventLoop()) {
                 throw new IllegalStateException("the blocking iterator of " + this.pipe.describe()
                         + " cannot wait on an event loop: use pull with onAvailable, or subscribe");
             }
+            if (!this.chunks.isEmpty() || this.state != InboundState.OPEN) {
+                return;
+            }
+        }
+        boolean parked = PeerWait.begin(); // outside the monitor: the pool may start a thread
+        try {
+            awaitLocked();
+        }
+        finally {
+            if (parked) {
+                PeerWait.end();
+            }
+        }
+    }
+
+    private void awaitLocked() {
+        synchronized (this.chunks) {
             while (this.chunks.isEmpty() && this.state == InboundState.OPEN) {
                 this.waiters++;
                 try {

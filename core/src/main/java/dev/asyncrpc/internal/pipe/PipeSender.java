@@ -81,6 +81,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
         @Override
         public void awaitWritable() {
+            PipeSender.this.awaitingWritable = true; // run() holds the monitor
             PipeSender.this.table.awaitWritable(PipeSender.this);
         }
     };
@@ -105,6 +106,8 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     private RemoteCallException failure;
     private CompletableFuture<Void> closeStage;
     private boolean flushScheduled;
+    /** Whether the writer waits for the channel to become writable (then the table runs it). */
+    private boolean awaitingWritable;
     private boolean refillScheduled;
     private boolean writing;
     private final PipeUpstream upstream = new PipeUpstream();
@@ -618,8 +621,14 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
     // ---- event loop side ----
 
+    /**
+     * Have the loop write what was queued, unless it could not write it anyway: the head of the
+     * queue waits for credit (the CREDIT frame runs the writer) or the writer waits for the channel
+     * (its writability event does). A producer ahead of the receiver then wakes the loop once per
+     * credit grant, not once per push.
+     */
     private void scheduleFlushLocked() {
-        if (this.table != null && !this.flushScheduled) {
+        if (this.table != null && !this.flushScheduled && !this.awaitingWritable && !this.flow.waitingForCredit()) {
             this.flushScheduled = true;
             this.table.schedule(this);
         }
@@ -633,6 +642,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         boolean refill = false;
         synchronized (this) {
             this.flushScheduled = false;
+            this.awaitingWritable = false;
             if (this.table == null || this.writing || this.state == OutboundState.FAILED) {
                 return;
             }

@@ -188,4 +188,31 @@ class OutboundFlowControllerTests {
         assertThat(b.frame.refCnt()).isZero();
         assertThat(flow.queuedBytes()).isZero();
     }
+
+    @Test
+    void waitingForCreditOnlyWhileTheHeadFrameLiesBeyondTheCreditLimit() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        assertThat(flow.waitingForCredit()).as("empty").isFalse();
+        CompletableFuture<Void> marker = new CompletableFuture<>();
+        flow.enqueueMarker(marker);
+        flow.enqueue(List.of(frame(600)), stage());
+        assertThat(flow.waitingForCredit()).as("the first data frame is within credit").isFalse();
+        flow.flush(this.sink);
+        flow.enqueue(List.of(frame(600)), stage());
+        assertThat(flow.waitingForCredit()).as("600 + 600 > 1000, behind a marker or not").isTrue();
+        flow.enqueueMarker(new CompletableFuture<>());
+        flow.enqueueEnd(null, stage());
+        assertThat(flow.waitingForCredit()).as("the marker and the end wait behind it").isTrue();
+        flow.onCredit(100);
+        assertThat(flow.waitingForCredit()).as("1100 < 1200").isTrue();
+        flow.onCredit(100);
+        assertThat(flow.waitingForCredit()).isFalse();
+        OutboundFlowController.Flushed f = flow.flush(this.sink);
+        assertThat(f.end()).isNotNull();
+        assertThat(flow.waitingForCredit()).isFalse();
+
+        OutboundFlowController ended = new OutboundFlowController(1000);
+        ended.enqueueEnd(null, stage());
+        assertThat(ended.waitingForCredit()).as("only the end: it goes out without credit").isFalse();
+    }
 }
