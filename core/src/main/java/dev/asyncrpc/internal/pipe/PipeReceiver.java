@@ -1,12 +1,10 @@
 package dev.asyncrpc.internal.pipe;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,7 +23,8 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
  * the window ({@link InboundFlowController}), element decoding ({@link ChunkDecoder}), the
- * waiters, and the Reactive Streams bridge ({@link PipeSubscription}).
+ * waiters ({@link InboundWaiters}), the blocking iterator ({@link PipeIterator}) and the Reactive
+ * Streams bridge ({@link PipeSubscription}).
  *
  * <p>The event loop appends each PIPE_DATA payload (a retained slice of the read buffer, no copy)
  * after checking it against the window; a frame beyond it is a protocol error. The application
@@ -57,6 +56,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private final ReentrantLock consumer = new ReentrantLock();
     /** The held payloads; its monitor guards the fields below and is what iterators wait on. */
     private final InboundChunks chunks = new InboundChunks();
+    /** Blocked iterators, the {@code onAvailable} callback and the subscriber (guarded by chunks). */
+    private final InboundWaiters waiters = new InboundWaiters(this.chunks);
 
     private volatile ValueCodec codec;
     private volatile boolean raw;
@@ -80,10 +81,6 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private boolean registered;
     /** What stands for this end in the registry once its call ended with elements unread, or {@code null}. */
     private UnreadPipe unread;
-    private int waiters;
-    private Runnable available;
-    private Executor availableExecutor;
-    private PipeSubscription<T> subscription;
     private long elementsReceived;
     private long bytesReceived;
 
@@ -208,25 +205,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
 
     /** Wake whoever waits for data; returns what must run outside the monitor (locked). */
     private Runnable wakeLocked() {
-        if (this.waiters > 0) {
-            this.chunks.notifyAll();
-        }
-        Runnable cb = this.available;
-        Executor cbExecutor = this.availableExecutor;
-        this.available = null;
-        this.availableExecutor = null;
-        PipeSubscription<T> sub = this.subscription;
-        if (cb == null && sub == null) {
-            return null;
-        }
-        return () -> {
-            if (cb != null) {
-                PipeTable.execute(cbExecutor != null ? cbExecutor : this.executor, cb);
-            }
-            if (sub != null) {
-                sub.signal();
-            }
-        };
+        return this.waiters.wake(this.executor);
     }
 
     // ---- application: pulling ----
@@ -411,8 +390,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         synchronized (this.chunks) {
             now = !this.chunks.isEmpty() || this.state != InboundState.OPEN;
             if (!now) {
-                this.available = callback;
-                this.availableExecutor = callbackExecutor;
+                this.waiters.callback(callback, callbackExecutor);
             }
         }
         if (now) {
@@ -438,7 +416,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
         boolean parked = PeerWait.begin(); // outside the monitor: the pool may start a thread
         try {
-            awaitLocked();
+            this.waiters.await(() -> this.chunks.isEmpty() && this.state == InboundState.OPEN, this.pipe.describe());
         }
         finally {
             if (parked) {
@@ -447,59 +425,23 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    private void awaitLocked() {
-        synchronized (this.chunks) {
-            while (this.chunks.isEmpty() && this.state == InboundState.OPEN) {
-                this.waiters++;
-                try {
-                    this.chunks.wait();
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + this.pipe.describe());
-                }
-                finally {
-                    this.waiters--;
-                }
-            }
-        }
-    }
-
     Iterator<T> iterator() {
-        return new Iterator<>() {
-            private final ArrayDeque<T> batch = new ArrayDeque<>();
-
+        return new PipeIterator<>(new PipeIterator.Source<>() {
             @Override
-            public boolean hasNext() {
-                while (this.batch.isEmpty()) {
-                    List<T> got = pull(256);
-                    if (!got.isEmpty()) {
-                        this.batch.addAll(got);
-                        break;
-                    }
-                    if (isClosed()) {
-                        // it ended between the pull and this check: pull once more, which gives
-                        // what arrived before the end, or throws the failure if it failed
-                        got = pull(256);
-                        if (got.isEmpty()) {
-                            return false;
-                        }
-                        this.batch.addAll(got);
-                        break;
-                    }
-                    await();
-                }
-                return true;
+            public List<T> pull(int max) {
+                return PipeReceiver.this.pull(max);
             }
 
             @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the pipe has ended");
-                }
-                return this.batch.poll();
+            public boolean isClosed() {
+                return PipeReceiver.this.isClosed();
             }
-        };
+
+            @Override
+            public void awaitData() {
+                await();
+            }
+        });
     }
 
     // ---- ending ----
@@ -625,10 +567,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         PipeSubscription<T> s = new PipeSubscription<>(this, subscriber);
         boolean ok;
         synchronized (this.chunks) {
-            ok = this.subscription == null;
-            if (ok) {
-                this.subscription = s;
-            }
+            ok = this.waiters.subscriber(s::signal);
         }
         if (!ok) {
             subscriber.onSubscribe(new Flow.Subscription() {
