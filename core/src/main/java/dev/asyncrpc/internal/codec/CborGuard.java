@@ -29,8 +29,12 @@ final class CborGuard {
     /** The most tags one data item may carry. */
     static final int MAX_TAGS = 4;
 
-    /** The largest exponent magnitude of a decimal fraction or bigfloat. */
-    static final int MAX_DECIMAL_EXPONENT = 256;
+    /**
+     * The largest exponent magnitude of a decimal fraction or bigfloat: every {@code double} read
+     * as a {@code BigDecimal} fits (the smallest, 4.9E-324, has an exponent of -325), so a value
+     * decoded from a float is encoded again within the limit (fuzzing found that 256 did not hold).
+     */
+    static final int MAX_DECIMAL_EXPONENT = 400;
 
     private static final long INDEFINITE = -1;
 

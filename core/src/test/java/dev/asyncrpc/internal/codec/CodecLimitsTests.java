@@ -91,18 +91,31 @@ class CodecLimitsTests {
     }
 
     @Test
-    void decimalExponentsBeyond256AreRefused() {
+    void decimalExponentsBeyond400AreRefused() {
         // 4([e, 1]): 1 times ten to the e
-        assertThat(decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x00, 0x01))).isEqualTo(BigInteger.TEN.pow(256));
-        assertThat(decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x00, 0xff, 0x01))).isEqualTo(new BigDecimal("1E-256"));
-        assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x01, 0x01))).isInstanceOf(CodecException.class)
-                .hasMessageContaining("a decimal fraction or bigfloat with an exponent beyond +/-256 (at byte 2)");
-        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x00, 0x01))).as("-257")
-                .isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+        assertThat(decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x90, 0x01))).isEqualTo(BigInteger.TEN.pow(400));
+        assertThat(decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x8f, 0x01))).isEqualTo(new BigDecimal("1E-400"));
+        assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x91, 0x01))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("a decimal fraction or bigfloat with an exponent beyond +/-400 (at byte 2)");
+        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x90, 0x01))).as("-401")
+                .isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
         assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0xc6, 0x1a, 0x00, 0x0f, 0x42, 0x40, 0x01)))
-                .as("a tagged exponent").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+                .as("a tagged exponent").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
         assertThatThrownBy(() -> decode(Object.class, bytes(0xc5, 0x82, 0x1b, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x01)))
-                .as("bigfloat, exponent above 2^63").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+                .as("bigfloat, exponent above 2^63").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
+    }
+
+    @Test
+    void aTinyDoubleReadAsABigDecimalIsEncodedWithinTheLimit() {
+        // found by fuzzing: the float64 0x0900000000000000 read as a BigDecimal has an exponent of -261,
+        // which the limit of 256 refused when the value was sent on
+        BigDecimal tiny = (BigDecimal) decode(BigDecimal.class, bytes(0xfb, 0x09, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(tiny.scale()).isGreaterThan(256);
+        assertThat(roundTrip(BigDecimal.class, tiny)).isEqualTo(tiny);
+        BigDecimal smallest = BigDecimal.valueOf(Double.MIN_VALUE);
+        assertThat(roundTrip(BigDecimal.class, smallest)).isEqualTo(smallest);
+        BigDecimal largest = BigDecimal.valueOf(-Double.MAX_VALUE);
+        assertThat(roundTrip(BigDecimal.class, largest)).isEqualTo(largest);
     }
 
     @Test
