@@ -106,6 +106,16 @@ class CodecLimitsTests {
     }
 
     @Test
+    void aNotANumberReadAsABigNumberIsACodecError() {
+        // found by fuzzing: Jackson threw NumberFormatException, which escaped the codec
+        byte[] nan = bytes(0xfb, 0xff, 0xff, 0x08, 0xf9, 0xff, 0x00, 0x00, 0x08);
+        assertThatThrownBy(() -> decode(BigInteger.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xf9, 0x7c, 0x00))).as("infinity, half precision")
+            .isInstanceOf(CodecException.class);
+    }
+
+    @Test
     void aTinyDoubleReadAsABigDecimalIsEncodedWithinTheLimit() {
         // found by fuzzing: the float64 0x0900000000000000 read as a BigDecimal has an exponent of -261,
         // which the limit of 256 refused when the value was sent on
