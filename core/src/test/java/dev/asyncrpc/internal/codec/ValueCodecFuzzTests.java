@@ -60,7 +60,9 @@ class ValueCodecFuzzTests {
             finally {
                 out.release();
             }
-            if (containsNoBytes(value)) {
+            // an untyped (Object) target reads an integer as Integer or Long by its encoded width, which
+            // our encoding makes minimal (-10 sent in 8 bytes comes back as an Integer): compare encodings
+            if (containsNoBytes(value) && !type.getTypeName().contains("java.lang.Object")) {
                 assertThat(again).as("%s decoded from its own encoding", type.getTypeName()).isEqualTo(value);
             }
             // byte arrays nested in lists and maps compare by identity: compare the encodings instead
