@@ -376,6 +376,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
             builder.maxWorkersPerConnection(p.getMaxWorkersPerConnection());
         }
         builder.workerThreads(p.getWorkerThreads());
+        builder.maxParkedWorkers(p.getMaxParkedWorkers());
         builder.workerKeepAlive(p.getWorkerKeepAlive());
         builder.ioThreads(p.getIoThreads());
         builder.maxConnections(p.getMaxConnections());

@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
  * <li>calls in progress on one connection: an eighth of that, at most 10,000 (4,096 at
  * {@code -Xmx256m}), so that a few connections cannot take the whole budget;</li>
  * <li>worker threads: at most 64, one per core started without waiting, retired after 60 s idle;</li>
+ * <li>workers parked at once on pipes that hold no data yet, each replaced by another thread while
+ * it waits: 256 (so at most 64 + 256 worker threads);</li>
  * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1).</li>
  * </ul>
  */
@@ -23,6 +25,9 @@ public final class ServerBudgets {
     public static final long HEAP_PER_CALL = 8 * 1024;
 
     public static final int DEFAULT_WORKER_THREADS = 64;
+
+    /** Workers of the default pool that may wait for pipe data at once, each replaced while it waits. */
+    public static final int DEFAULT_MAX_PARKED_WORKERS = 256;
 
     public static final Duration DEFAULT_WORKER_KEEP_ALIVE = Duration.ofSeconds(60);
 
@@ -51,9 +56,12 @@ public final class ServerBudgets {
 
     /**
      * The server's own worker pool: one thread per core started at once, more (up to
-     * {@code maxThreads}) only while tasks wait; idle threads retire after {@code keepAlive}.
+     * {@code maxThreads}) only while tasks wait; idle threads retire after {@code keepAlive}. A
+     * worker whose plain implementation waits for pipe data is replaced while it waits, up to
+     * {@code maxParked} such workers; one more wait beyond that fails its call
+     * {@code RESOURCE_EXHAUSTED}.
      */
-    public static ExecutorService workerPool(String prefix, int maxThreads, Duration keepAlive) {
-        return new WorkerPool(prefix, WorkerPool.defaultCore(), maxThreads, keepAlive);
+    public static ExecutorService workerPool(String prefix, int maxThreads, int maxParked, Duration keepAlive) {
+        return new WorkerPool(prefix, WorkerPool.defaultCore(), maxThreads, maxParked, keepAlive);
     }
 }

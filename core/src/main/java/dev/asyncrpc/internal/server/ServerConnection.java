@@ -10,6 +10,7 @@ import dev.asyncrpc.internal.pipe.PipeTable;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
+import dev.asyncrpc.internal.protocol.MetadataReader;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.ConnectionOptions;
@@ -49,6 +50,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
     private ServerMethod lastMethod;
+    /** Decodes CALL metadata, reusing the strings of entries the client sends unchanged (a bearer token). */
+    private final MetadataReader metadata = new MetadataReader();
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
     /** The client's limits, from its HELLO. */
@@ -78,6 +81,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx = ctx;
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
+        this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
     }
 
@@ -243,7 +247,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 error(id, Status.RESOURCE_EXHAUSTED, "call metadata of " + size + " bytes exceeds maxMetadataSize " + limits.maxMetadataSize());
                 return false;
             }
-            metadata = Frames.readMetadata(p.readSlice(size));
+            metadata = this.metadata.read(p.readSlice(size));
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
             this.runtime.refused();

@@ -131,6 +131,21 @@ public final class ServerRuntime implements AutoCloseable {
         return (this.executor instanceof WorkerPool pool) ? pool.maxThreads() : -1;
     }
 
+    /** The most parked worker threads, or -1 when the executor is not the server's own pool. */
+    public int maxParkedWorkers() {
+        return (this.executor instanceof WorkerPool pool) ? pool.maxParked() : -1;
+    }
+
+    /** Worker threads parked now (their plain implementations wait for pipe data), or -1 when the executor is not the server's own pool. */
+    public int parkedWorkers() {
+        return (this.executor instanceof WorkerPool pool) ? pool.parked() : -1;
+    }
+
+    /** Waits for pipe data refused because the most workers were parked already, since start (0 when the executor is not the server's own pool). */
+    public long parkRefusals() {
+        return (this.executor instanceof WorkerPool pool) ? pool.parkRefused() : 0;
+    }
+
     /** Calls refused because a limit was reached (per connection or server-wide), since start. */
     public long refusedCalls() {
         return this.refused.sum();
