@@ -28,9 +28,10 @@ import dev.asyncrpc.internal.IntMap;
 
 /**
  * The server end of one connection. On the event loop: the handshake, the call table and its limit,
- * CALL parsing up to the operation lookup. Argument decoding and invocation run on the worker
- * executor: plain implementations one call per task, asynchronous ones batched per read. Replies
- * come back from any thread through the {@link WriteQueue}.
+ * CALL parsing up to the operation lookup, and small calls of asynchronous implementations whose
+ * {@link InlineGate} is open (or all of them with direct dispatch). Otherwise argument decoding and
+ * invocation run on the worker executor: plain implementations one call per task, asynchronous ones
+ * batched per read. Replies come back from any thread through the {@link WriteQueue}.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -48,6 +49,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
+    /** {@link #lastName} in UTF-8: the next CALL's name is compared with it without decoding. */
+    private byte[] lastNameUtf8;
     private ServerMethod lastMethod;
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
@@ -226,7 +229,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (nameLength > p.readableBytes()) {
             throw new ProtocolException("call", "CALL operation name length " + nameLength + " exceeds the frame");
         }
-        String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
+        String name = sameName(p, nameLength) ? this.lastName : p.toString(p.readerIndex(), nameLength, StandardCharsets.UTF_8);
+        p.skipBytes(nameLength);
         int flags = frame.flags();
         long timeoutMillis = -1;
         int orderingKey = 0;
@@ -252,7 +256,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             return false;
         }
         ServerMethod method;
-        if (name.equals(this.lastName)) {
+        if (name == this.lastName) {
             method = this.lastMethod;
         }
         else {
@@ -262,6 +266,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 return false;
             }
             this.lastName = name;
+            this.lastNameUtf8 = name.getBytes(StandardCharsets.UTF_8);
             this.lastMethod = method;
         }
         if (this.runtime.isDraining()) {
@@ -305,6 +310,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         else {
             submit(call);
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes at the reader index of {@code p} are the last operation's name. */
+    private boolean sameName(ByteBuf p, int length) {
+        byte[] last = this.lastNameUtf8;
+        if (last == null || last.length != length) {
+            return false;
+        }
+        int at = p.readerIndex();
+        for (int i = 0; i < length; i++) {
+            if (p.getByte(at + i) != last[i]) {
+                return false;
+            }
         }
         return true;
     }
@@ -355,7 +375,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * and the calls of each ordering key as one unit of that key's ordered dispatch.
      */
     private void dispatchBatch(List<ServerCallContext> batch) {
-        List<ServerCallContext> run = this.runtime.directDispatch ? runDirect(batch) : batch;
+        List<ServerCallContext> run = runOnLoop(batch);
         if (run.isEmpty()) {
             return;
         }
@@ -404,18 +424,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     /**
-     * Direct dispatch (opt-in): run asynchronous implementations here, on the event loop, in arrival
-     * order, as long as nothing of their ordering key is still queued; from the first call that
-     * cannot run here (a plain implementation, or a key with work pending), the rest of the batch
-     * takes the normal path, so order is kept.
+     * Run asynchronous implementations here, on the event loop, in arrival order, as long as nothing
+     * of their ordering key is still queued: every one with direct dispatch (opt-in), and by default
+     * those whose {@link InlineGate} is open and whose arguments are small (inline dispatch). From the
+     * first call that cannot run here (a plain implementation, a demoted or warming-up operation,
+     * large arguments, or a key with work pending), the rest of the batch takes the normal path, so
+     * order is kept.
      * @return the calls left for the normal path
      */
-    private List<ServerCallContext> runDirect(List<ServerCallContext> batch) {
+    private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
+        boolean direct = this.runtime.directDispatch;
         int i = 0;
         for (; i < batch.size(); i++) {
             ServerCallContext call = batch.get(i);
             if (!call.method.isAsync()) {
                 break;
+            }
+            if (!direct) {
+                InlineGate gate = call.method.inline;
+                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES) {
+                    break;
+                }
             }
             if (call.orderingKey != 0) {
                 OrderedDispatch d = this.ordered.get(call.orderingKey);
@@ -423,6 +452,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                     break;
                 }
             }
+            call.inline = true;
             call.run();
         }
         return (i == 0) ? batch : batch.subList(i, batch.size());
@@ -570,7 +600,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release();
             return;
         }
-        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.model.fullName()), this.ctx.voidPromise());
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.fullName), this.ctx.voidPromise());
     }
 
     @Override
