@@ -305,6 +305,14 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * The limit of the adaptive inline dispatch ({@link Builder#inlineDispatchLimit}).
+     * @return the longest one invocation of an asynchronous implementation may take on an event loop; zero when inline dispatch is off
+     */
+    public java.time.Duration inlineDispatchLimit() {
+        return java.time.Duration.ofNanos(this.runtime.inlineDispatchLimit());
+    }
+
+    /**
      * Calls refused with {@link Status#RESOURCE_EXHAUSTED} because a limit of calls in progress
      * (per connection or server-wide) was reached, since the server was built.
      * @return the count

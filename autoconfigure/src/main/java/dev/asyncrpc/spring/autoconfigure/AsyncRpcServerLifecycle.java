@@ -357,6 +357,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         }
         builder.workerThreads(p.getWorkerThreads());
         builder.workerKeepAlive(p.getWorkerKeepAlive());
+        builder.inlineDispatchLimit(p.getInlineDispatchLimit());
         builder.ioThreads(p.getIoThreads());
         builder.maxConnections(p.getMaxConnections());
         if (p.getMemoryBudget() != null) {

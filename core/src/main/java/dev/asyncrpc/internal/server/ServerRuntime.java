@@ -359,6 +359,11 @@ public final class ServerRuntime implements AutoCloseable {
         this.inlineDispatchLimitNanos = limitNanos;
     }
 
+    /** The limit of the adaptive inline dispatch, in nanoseconds; 0 when it is off. */
+    public long inlineDispatchLimit() {
+        return this.inlineDispatchLimitNanos;
+    }
+
     /** Run asynchronous implementations on the event loop that read their calls (set before {@link #start()}). */
     public void directDispatch(boolean direct) {
         this.directDispatch = direct;
