@@ -292,13 +292,21 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                     throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
                             + this.method.model.fullName() + " has a bad length " + len);
                 }
-                ByteBuf slice = in.readSlice(len);
+                // the codec reads the argument's bytes from the arguments buffer itself, limited to
+                // them for the time of the decoding (a slice would be one more object per argument)
+                int start = in.readerIndex();
+                int end = in.writerIndex();
+                in.writerIndex(start + len);
                 try {
-                    values[idx[i]] = this.method.argCodecs[i].decode(slice);
+                    values[idx[i]] = this.method.argCodecs[i].decode(in);
                 }
                 catch (CodecException ex) {
                     throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
                             + this.method.model.fullName() + ": " + ex.getMessage());
+                }
+                finally {
+                    in.writerIndex(end);
+                    in.readerIndex(start + len);
                 }
             }
             if (this.method.model.replyParameterIndex() >= 0) {

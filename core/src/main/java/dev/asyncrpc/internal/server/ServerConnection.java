@@ -53,6 +53,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private byte[] lastNameUtf8;
     private ServerMethod lastMethod;
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
+    /** Whether a call runs on this event loop now, inside a read whose end flushes (see {@link #reply}). */
+    private boolean runningOnLoop;
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
     /** The client's limits, from its HELLO. */
     private Settings peerSettings;
@@ -71,8 +73,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         return this.ctx.alloc();
     }
 
-    /** Queue a finished call's reply frame for writing. Any thread. */
+    /**
+     * Write a finished call's reply frame: at once when the call answers while it runs on this
+     * event loop (the flush at the end of the read sends it), else through the {@link WriteQueue}.
+     * Any thread.
+     */
     void reply(ServerCallContext call) {
+        if (call.pipes == null && this.ctx.executor().inEventLoop() && this.runningOnLoop) {
+            drain(call);
+            return;
+        }
         this.writes.enqueue(call);
     }
 
@@ -453,7 +463,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 }
             }
             call.inline = true;
-            call.run();
+            this.runningOnLoop = true;
+            try {
+                call.run();
+            }
+            finally {
+                this.runningOnLoop = false;
+            }
         }
         return (i == 0) ? batch : batch.subList(i, batch.size());
     }
