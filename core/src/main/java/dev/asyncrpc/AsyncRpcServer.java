@@ -218,6 +218,21 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * Be told once when the server becomes {@link State#FAILED}, for example to mark the process
+     * broken so that its supervisor restarts it (the Spring Boot starter turns liveness to
+     * {@code BROKEN}). The action runs on the thread that records the failure, which may be an
+     * event loop, so it must be short and must not block; if the server has failed already it runs
+     * at once on the calling thread. An exception it throws is logged and ignored.
+     * @param action told the error or failure that broke the server
+     * @return this server
+     */
+    public AsyncRpcServer onFailure(java.util.function.Consumer<? super Throwable> action) {
+        java.util.Objects.requireNonNull(action, "action");
+        this.runtime.onFailure(action);
+        return this;
+    }
+
+    /**
      * The address the server is actually bound to, such as {@code 0.0.0.0:7443} when it listens on
      * all IPv4 interfaces or {@code [::]:7443} on all interfaces; {@code local:name} and
      * {@code unix:/path} for those transports. Unlike {@link #address()}, not meant for clients.
@@ -246,8 +261,8 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
-     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames and
-     * call arguments read but not yet decoded).
+     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames,
+     * call arguments read but not yet decoded, in-pipe data not yet read).
      * @return the bytes
      */
     public long memoryBudgetUsed() {
@@ -313,6 +328,32 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * The most threads of the server's own worker pool parked at once ({@link Builder#maxParkedWorkers(int)}).
+     * @return the limit, or -1 when the server runs on an executor it was given
+     */
+    public int maxParkedWorkers() {
+        return this.runtime.maxParkedWorkers();
+    }
+
+    /**
+     * Threads of the server's own worker pool parked now: their plain implementations wait for pipe
+     * data, and other threads run calls in their place (see {@link Builder#maxParkedWorkers(int)}).
+     * @return the count, or -1 when the server runs on an executor it was given
+     */
+    public int parkedWorkers() {
+        return this.runtime.parkedWorkers();
+    }
+
+    /**
+     * Waits for pipe data refused (their calls failed {@link Status#RESOURCE_EXHAUSTED}) because
+     * {@link Builder#maxParkedWorkers(int)} workers were parked already, since the server was built.
+     * @return the count (0 when the server runs on an executor it was given)
+     */
+    public long parkRefusals() {
+        return this.runtime.parkRefusals();
+    }
+
+    /**
      * Calls refused with {@link Status#RESOURCE_EXHAUSTED} because a limit of calls in progress
      * (per connection or server-wide) was reached, since the server was built.
      * @return the count
@@ -362,6 +403,7 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ExecutorService executor;
         private int workerThreads = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_THREADS;
         private java.time.Duration workerKeepAlive = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_KEEP_ALIVE;
+        private int maxParkedWorkers = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_MAX_PARKED_WORKERS;
         private int maxWorkersPerConnection;
         private int maxCallsInProgress;
         private boolean maxConcurrentCallsSet;
@@ -446,10 +488,12 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
-         * The server-wide budget of bytes held for clients: incomplete frames being received and call
-         * arguments read but not yet decoded (and, later, buffered pipe data). A call whose arguments
-         * do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe to retry);
-         * a large frame that does not fit pauses reading from its connection until memory is freed.
+         * The server-wide budget of bytes held for clients: incomplete frames being received, call
+         * arguments read but not yet decoded, and in-pipe data received and not yet read. A call whose
+         * arguments do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe
+         * to retry); a large frame that does not fit pauses reading from its connection until memory
+         * is freed; pipe data within a pipe's window is always taken, but while the budget is
+         * exhausted a pipe that still holds unread data returns no credit until memory frees.
          * Default: a quarter of the smaller of the maximum heap and Netty's maximum direct memory,
          * at least 8 MiB.
          * @param bytes the budget
@@ -724,6 +768,26 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
+         * The most threads of the default worker pool that may be parked at once (ignored with
+         * {@link #executor}). A worker is parked while its plain implementation waits for pipe data
+         * (an {@code InPipe} read with nothing received yet); it does not count against
+         * {@link #workerThreads(int)}, so another thread runs calls in its place, and peers that
+         * never send the data they announced cannot take every worker. A wait beyond this many fails
+         * its call with {@link Status#RESOURCE_EXHAUSTED}, whose message names this limit; the pool
+         * holds at most {@code workerThreads + maxParkedWorkers} threads, and the extra ones retire
+         * when the parked ones wake. Default 256.
+         * @param workers the most parked workers
+         * @return this builder
+         */
+        public Builder maxParkedWorkers(int workers) {
+            if (workers <= 0) {
+                throw new IllegalArgumentException("maxParkedWorkers: " + workers + " (expected: > 0)");
+            }
+            this.maxParkedWorkers = workers;
+            return this;
+        }
+
+        /**
          * How long an idle thread of the default worker pool waits for work before it retires
          * (ignored with {@link #executor}). Default 60 s.
          * @param keepAlive the keep-alive
@@ -791,7 +855,7 @@ public final class AsyncRpcServer implements AutoCloseable {
                     : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
             boolean owns = this.executor == null;
             ExecutorService exec = owns ? dev.asyncrpc.internal.server.ServerBudgets.workerPool("asyncrpc-worker", this.workerThreads,
-                    this.workerKeepAlive) : this.executor;
+                    this.maxParkedWorkers, this.workerKeepAlive) : this.executor;
             int budget = (this.maxCallsInProgress > 0) ? this.maxCallsInProgress : dev.asyncrpc.internal.server.ServerBudgets.maxCallsInProgress();
             Settings limits = this.maxConcurrentCallsSet ? this.settings
                     : this.settings.withMaxConcurrentCalls(dev.asyncrpc.internal.server.ServerBudgets.maxConcurrentCalls(budget));

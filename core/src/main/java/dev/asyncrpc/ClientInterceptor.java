@@ -59,6 +59,15 @@ public interface ClientInterceptor {
         String address();
 
         /**
+         * Whether the client's connections use TLS ({@link AsyncRpcClient.Builder#tls}), however it
+         * was configured; for example to refuse sending a credential in plaintext.
+         * @return whether the call travels over TLS; {@code false} unless the implementation knows
+         */
+        default boolean isTls() {
+            return false;
+        }
+
+        /**
          * The metadata the call carries; writable until the call is sent (entries put here
          * travel with the call).
          * @return the metadata

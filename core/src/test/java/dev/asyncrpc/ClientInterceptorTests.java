@@ -101,6 +101,23 @@ class ClientInterceptorTests {
     }
 
     @Test
+    void anInterceptorSeesWhetherTheClientUsesTls() throws Exception {
+        List<Boolean> seen = new CopyOnWriteArrayList<>();
+        ClientInterceptor record = call -> {
+            seen.add(call.isTls());
+            throw new RemoteCallException(Status.CANCELLED, "stopped before sending"); // nothing is dialled
+        };
+        try (AsyncRpcClient plain = AsyncRpcClient.builder().address("127.0.0.1:1").interceptor(record).build();
+                AsyncRpcClient tls = AsyncRpcClient.builder().address("127.0.0.1:1").tls(javax.net.ssl.SSLContext.getDefault())
+                    .interceptor(record).build()) {
+            assertThatThrownBy(() -> plain.proxy(Notes.class).find("a")).isInstanceOf(RemoteCallException.class);
+            assertThatThrownBy(() -> tls.proxy(Notes.class).find("a")).isInstanceOf(RemoteCallException.class);
+            assertThat(seen).containsExactly(false, true);
+            assertThat(plain.connections() + tls.connections()).isZero();
+        }
+    }
+
+    @Test
     void aListenerSeesTheServersOutcome() throws Exception {
         List<String> outcomes = new CopyOnWriteArrayList<>();
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new EchoTenant()).service(new PlainCalc())

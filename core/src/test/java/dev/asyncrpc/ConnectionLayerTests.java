@@ -252,14 +252,26 @@ class ConnectionLayerTests {
                 }
             }
         };
+        java.util.List<Throwable> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch toldOnce = new java.util.concurrent.CountDownLatch(1);
         try (AsyncRpcServer server = server().observer(failing).build().start(); RawConnection raw = RawConnection.connect(server.port())) {
+            server.onFailure((failure) -> {
+                told.add(failure);
+                toldOnce.countDown();
+            });
             assertThat(server.state()).isEqualTo(AsyncRpcServer.State.RUNNING);
             raw.send(hex(GoldenFrameTests.HELLO));
             assertThat(raw.awaitClosed()).isTrue();
             assertThat(server.state()).isEqualTo(AsyncRpcServer.State.FAILED);
             assertThat(server.failure()).get().isInstanceOf(OutOfMemoryError.class);
             assertThat(server.isAccepting()).isFalse();
+            assertThat(toldOnce.await(10, TimeUnit.SECONDS)).as("the failure listener is told").isTrue();
+            java.util.List<Throwable> late = new java.util.ArrayList<>();
+            server.onFailure(late::add);
+            assertThat(late).as("a listener registered after the failure runs at once").hasSize(1);
+            assertThat(late.get(0)).isSameAs(server.failure().get());
         }
+        assertThat(told).as("told once, of the first failure").hasSize(1).first().isInstanceOf(OutOfMemoryError.class);
     }
 
     @Test

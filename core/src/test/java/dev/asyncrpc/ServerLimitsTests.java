@@ -249,4 +249,50 @@ class ServerLimitsTests {
                     && server.queuedWork() == 0);
         }
     }
+
+    @Test
+    void parkedWorkersAreReplacedUpToTheirLimitAndAWaitBeyondFailsResourceExhausted() {
+        Endpoint endpoint = new Endpoint();
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(endpoint).workerThreads(2)
+                .maxParkedWorkers(3).build().start()) {
+            List<AsyncRpcClient> greedy = new ArrayList<>();
+            List<AsyncCall<Integer>> parked = new ArrayList<>();
+            try {
+                for (int c = 0; c < 4; c++) { // one call per connection: the quota (1 of 2 workers) is not what limits them
+                    AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build();
+                    greedy.add(client);
+                    parked.add(client.proxy(Limits.class).park(InPipe.create()));
+                }
+                await("3 parked and 1 refused", () -> server.parkedWorkers() == 3 && server.parkRefusals() == 1);
+                List<RemoteCallException> refused = new ArrayList<>();
+                for (AsyncCall<Integer> call : parked) {
+                    call.toCompletableFuture().exceptionally(ex -> {
+                        synchronized (refused) {
+                            refused.add((RemoteCallException) ex);
+                        }
+                        return null;
+                    });
+                }
+                await("the refused call failed", () -> {
+                    synchronized (refused) {
+                        return refused.size() == 1;
+                    }
+                });
+                assertThat(refused.get(0).status()).isEqualTo(Status.RESOURCE_EXHAUSTED);
+                assertThat(refused.get(0).getMessage()).contains("3 worker threads waiting for pipe data", "asyncrpc.server.max-parked-workers");
+                try (AsyncRpcClient fresh = AsyncRpcClient.builder().address(server.address()).build()) {
+                    for (int i = 0; i < 10; i++) {
+                        assertThat(fresh.proxy(Limits.class).plain(i)).as("answered while every worker of the maximum is parked").isEqualTo(i);
+                    }
+                }
+                assertThat(server.workerThreads()).as("at most workerThreads + maxParkedWorkers").isLessThanOrEqualTo(2 + 3);
+            }
+            finally {
+                greedy.forEach(AsyncRpcClient::close);
+            }
+            await("parked calls ended with their connections", () -> server.activeCalls() == 0 && server.parkedWorkers() == 0
+                    && server.busyWorkers() == 0);
+            await("the extra threads retired", () -> server.workerThreads() <= 2);
+        }
+    }
 }

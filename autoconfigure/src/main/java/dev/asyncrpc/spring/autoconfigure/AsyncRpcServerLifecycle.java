@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -44,6 +45,10 @@ import org.springframework.core.env.PropertySource;
  * elsewhere), lets calls in progress finish within {@code asyncrpc.server.shutdown.grace-period}
  * and closes. The drain runs on its own thread ({@link #stop(Runnable)}), so it overlaps with the
  * graceful shutdown of other lifecycles of the same phase, such as a web server's.
+ *
+ * <p>If the server ever becomes {@link AsyncRpcServer.State#FAILED FAILED} it cannot serve again, so
+ * liveness goes {@link LivenessState#BROKEN} (an {@link AvailabilityChangeEvent}) and a platform
+ * that probes {@code /actuator/health/liveness} restarts the process.
  */
 public final class AsyncRpcServerLifecycle implements SmartLifecycle {
 
@@ -146,6 +151,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         this.customizers.forEach((customizer) -> customizer.customize(builder));
         AsyncRpcServer started = builder.build().start();
         this.server = started;
+        started.onFailure(this::markBroken);
         keepAlive();
         logger.info("asyncrpc server listening on " + started.boundAddress()
                 + ((this.sslContext != null) ? " (TLS with SSL bundle '" + ssl.getBundle() + "', client-auth " + ssl.getClientAuth().name().toLowerCase() + ")" : "")
@@ -264,6 +270,20 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         this.refusedTraffic = true;
     }
 
+    /**
+     * The server FAILED (an {@link Error} on an event loop, a dead loop or listener): it will never
+     * accept again, so liveness goes {@link LivenessState#BROKEN} and the platform restarts the
+     * process (Kubernetes' liveness probe on {@code /actuator/health/liveness}). Runs on the thread
+     * that recorded the failure, possibly an event loop: publishing the event is short.
+     */
+    private void markBroken(Throwable failure) {
+        ApplicationContext c = this.context;
+        if (c != null) {
+            logger.error("asyncrpc server FAILED (" + failure + "): liveness is now BROKEN so that the process is restarted");
+            AvailabilityChangeEvent.publish(c, this, LivenessState.BROKEN);
+        }
+    }
+
     /** After a restart, undo what {@link #refuseTraffic()} did. */
     private synchronized void acceptTrafficAgain() {
         ApplicationContext c = this.context;
@@ -356,6 +376,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
             builder.maxWorkersPerConnection(p.getMaxWorkersPerConnection());
         }
         builder.workerThreads(p.getWorkerThreads());
+        builder.maxParkedWorkers(p.getMaxParkedWorkers());
         builder.workerKeepAlive(p.getWorkerKeepAlive());
         builder.inlineDispatchLimit(p.getInlineDispatchLimit());
         builder.ioThreads(p.getIoThreads());

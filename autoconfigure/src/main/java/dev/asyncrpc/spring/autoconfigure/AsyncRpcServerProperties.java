@@ -39,6 +39,9 @@ public class AsyncRpcServerProperties {
     /** Most threads of the worker pool that runs plain (blocking) implementations; it starts one per core, more only while calls wait for a thread, and queues calls beyond this many. */
     private int workerThreads = 64;
 
+    /** Most worker threads parked at once: a worker whose plain implementation waits for pipe data no client has sent yet is replaced by another thread while it waits; a wait beyond this many fails its call with RESOURCE_EXHAUSTED. */
+    private int maxParkedWorkers = 256;
+
     /** How long an idle worker thread waits for work before it retires. */
     private Duration workerKeepAlive = Duration.ofSeconds(60);
 
@@ -66,7 +69,7 @@ public class AsyncRpcServerProperties {
     /** Most connections open at once; a client connecting beyond it gets a GOAWAY (RESOURCE_EXHAUSTED) and is closed. */
     private int maxConnections = 10_000;
 
-    /** Server-wide budget of bytes held for clients (incomplete frames, call arguments not yet decoded); calls over it are refused with RESOURCE_EXHAUSTED. Default when unset: a quarter of the smaller of the maximum heap and the maximum direct memory, at least 8MB. */
+    /** Server-wide budget of bytes held for clients (incomplete frames, call arguments not yet decoded, in-pipe data not yet read); calls over it are refused with RESOURCE_EXHAUSTED, and while it is exhausted pipes holding unread data return no credit. Default when unset: a quarter of the smaller of the maximum heap and the maximum direct memory, at least 8MB. */
     private @Nullable DataSize memoryBudget;
 
     /** How long a new connection may take to send its HELLO. */
@@ -171,6 +174,15 @@ public class AsyncRpcServerProperties {
         Checks.check(maxWorkersPerConnection == null || maxWorkersPerConnection > 0, "asyncrpc.server.max-workers-per-connection",
                 maxWorkersPerConnection, "> 0");
         this.maxWorkersPerConnection = maxWorkersPerConnection;
+    }
+
+    public int getMaxParkedWorkers() {
+        return this.maxParkedWorkers;
+    }
+
+    public void setMaxParkedWorkers(int maxParkedWorkers) {
+        Checks.check(maxParkedWorkers > 0, "asyncrpc.server.max-parked-workers", maxParkedWorkers, "> 0");
+        this.maxParkedWorkers = maxParkedWorkers;
     }
 
     public int getWorkerThreads() {

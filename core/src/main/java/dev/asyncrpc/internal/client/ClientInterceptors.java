@@ -70,7 +70,7 @@ public final class ClientInterceptors {
     }
 
     /** The view of one call that client interceptors get. */
-    record InterceptedCall(String service, String operation, boolean isAsync, String address, Map<String, String> metadata)
+    record InterceptedCall(String service, String operation, boolean isAsync, String address, boolean isTls, Map<String, String> metadata)
             implements ClientInterceptor.Call {
     }
 }

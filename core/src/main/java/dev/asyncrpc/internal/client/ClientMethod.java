@@ -23,6 +23,8 @@ final class ClientMethod {
     private final java.util.Map<String, String> metadata;
     final dev.asyncrpc.CallObserver.CallInfo info;
     private final int maxMetadataSize;
+    /** Encodes metadata, reusing the bytes of entries sent unchanged (a bearer token). */
+    private final dev.asyncrpc.internal.protocol.MetadataWriter metadataWriter = new dev.asyncrpc.internal.protocol.MetadataWriter();
     private final ValueCodec[] argCodecs;
     private final ValueCodec valueCodec;
     /** The operation's pipes, or {@code null} if it has none. */
@@ -83,7 +85,7 @@ final class ClientMethod {
             }
             if ((callFlags & Frames.CALL_METADATA) != 0) {
                 try {
-                    Frames.writeMetadata(buf, metadata, this.maxMetadataSize);
+                    this.metadataWriter.write(buf, metadata, this.maxMetadataSize);
                 }
                 catch (IllegalArgumentException ex) {
                     throw new RemoteCallException(Status.INVALID_ARGUMENT, this.model.signature() + ": " + ex.getMessage());

@@ -66,7 +66,7 @@ public final class ClientProxy implements InvocationHandler {
             if (chain.length > 0) {
                 listeners = new java.util.ArrayList<>(2);
                 refused = ClientInterceptors.run(chain, new ClientInterceptors.InterceptedCall(this.model.name(), m.model.name(),
-                        m.model.returnKind().isAsync(), this.binding.address(), metadata), listeners);
+                        m.model.returnKind().isAsync(), this.binding.address(), this.runtime.isTls(), metadata), listeners);
             }
             try {
                 observation = observer.onStart(m.info, metadata);

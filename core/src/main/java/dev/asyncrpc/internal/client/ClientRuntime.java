@@ -49,6 +49,11 @@ public final class ClientRuntime implements AutoCloseable {
     private volatile boolean closed;
     private final javax.net.ssl.SSLContext sslContext;
 
+    /** Whether this client's connections use TLS. */
+    boolean isTls() {
+        return this.sslContext != null;
+    }
+
     /**
      * @param transports the event loops
      * @param ownsTransports whether {@link #close()} closes them (false when borrowed)

@@ -140,23 +140,37 @@ public final class Frames {
     /**
      * Write a CALL metadata block (length:u16 then entries of key:u16-string value:u16-string).
      * @throws IllegalArgumentException if the block exceeds {@code maxBytes}
+     * @see MetadataWriter
      */
     public static void writeMetadata(ByteBuf out, java.util.Map<String, String> metadata, int maxBytes) {
         int at = out.writerIndex();
         out.writeShort(0);
         for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
-            byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
-            byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
-            out.writeShort(k.length).writeBytes(k).writeShort(v.length).writeBytes(v);
+            writeEntry(out, e.getKey(), e.getValue());
         }
         int size = out.writerIndex() - at - 2;
-        if (size > Math.min(maxBytes, 0xFFFF)) {
-            throw new IllegalArgumentException("call metadata of " + size + " bytes exceeds the limit of " + Math.min(maxBytes, 0xFFFF));
-        }
+        checkMetadataSize(size, maxBytes);
         out.setShort(at, size);
     }
 
-    /** Read the entries of a metadata block (the length already consumed). */
+    /** One metadata entry: key and value, each a u16 length then UTF-8 bytes. */
+    static void writeEntry(ByteBuf out, String key, String value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(k.length).writeBytes(k).writeShort(v.length).writeBytes(v);
+    }
+
+    /** @throws IllegalArgumentException if a block of {@code size} bytes exceeds {@code maxBytes} or 0xFFFF */
+    static void checkMetadataSize(int size, int maxBytes) {
+        if (size > Math.min(maxBytes, 0xFFFF)) {
+            throw new IllegalArgumentException("call metadata of " + size + " bytes exceeds the limit of " + Math.min(maxBytes, 0xFFFF));
+        }
+    }
+
+    /**
+     * Read the entries of a metadata block (the length already consumed).
+     * @see MetadataReader
+     */
     public static java.util.Map<String, String> readMetadata(ByteBuf block) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         while (block.isReadable()) {

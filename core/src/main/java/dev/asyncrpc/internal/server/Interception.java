@@ -31,13 +31,18 @@ final class Interception implements ServerInterceptor.Call {
     private final ServerInterceptor[] chain;
     private final boolean async;
 
+    private static final CallContext[] NO_CONTEXTS = new CallContext[0];
+
     private volatile Principal principal;
     /** Attached contexts, replaced (never changed) on attach so that other threads read a snapshot. */
-    private volatile CallContext[] contexts = new CallContext[0];
-    /** Listeners in interceptor order; written only while intercepting, read when the call ends. */
-    private final List<CallListener> listeners = new ArrayList<>(2);
-    /** Scopes opened on the dispatching thread, closed by {@link #endDispatch()}. */
-    private final List<CallContext.Scope> dispatchScopes = new ArrayList<>(2);
+    private volatile CallContext[] contexts = NO_CONTEXTS;
+    /**
+     * Listeners in interceptor order, or {@code null} before the first (most calls have none);
+     * written only while intercepting, read when the call ends; guarded by {@code this}.
+     */
+    private List<CallListener> listeners;
+    /** Scopes opened on the dispatching thread, closed by {@link #endDispatch()}; {@code null} before the first. */
+    private List<CallContext.Scope> dispatchScopes;
     private volatile boolean intercepting;
 
     Interception(ServerCall call, ServerInterceptor[] chain, boolean async) {
@@ -57,7 +62,10 @@ final class Interception implements ServerInterceptor.Call {
             for (ServerInterceptor interceptor : this.chain) {
                 CallListener listener = interceptor.intercept(this);
                 if (listener != null) {
-                    synchronized (this.listeners) {
+                    synchronized (this) {
+                        if (this.listeners == null) {
+                            this.listeners = new ArrayList<>(2);
+                        }
                         this.listeners.add(listener);
                     }
                 }
@@ -70,8 +78,11 @@ final class Interception implements ServerInterceptor.Call {
 
     /** Close the scopes opened on the dispatching thread, in reverse order (that thread). */
     void endDispatch() {
-        closeAll(this.dispatchScopes);
-        this.dispatchScopes.clear();
+        List<CallContext.Scope> scopes = this.dispatchScopes;
+        if (scopes != null) {
+            this.dispatchScopes = null;
+            closeAll(scopes);
+        }
     }
 
     /** Open every attached context on this thread; the result closes them in reverse order. */
@@ -79,6 +90,10 @@ final class Interception implements ServerInterceptor.Call {
         CallContext[] all = this.contexts;
         if (all.length == 0) {
             return CallContext.Scope.NOOP;
+        }
+        if (all.length == 1) {
+            CallContext.Scope only = openSafely(all[0]);
+            return () -> closeSafely(only);
         }
         List<CallContext.Scope> scopes = new ArrayList<>(all.length);
         for (CallContext c : all) {
@@ -90,8 +105,8 @@ final class Interception implements ServerInterceptor.Call {
     /** Tell the listeners, in reverse order, with the contexts current (the thread that ended the call). */
     void completed(Status status, String message) {
         List<CallListener> told;
-        synchronized (this.listeners) {
-            if (this.listeners.isEmpty()) {
+        synchronized (this) {
+            if (this.listeners == null || this.listeners.isEmpty()) {
                 return;
             }
             told = new ArrayList<>(this.listeners);
@@ -125,12 +140,16 @@ final class Interception implements ServerInterceptor.Call {
 
     private static void closeAll(List<CallContext.Scope> scopes) {
         for (int i = scopes.size() - 1; i >= 0; i--) {
-            try {
-                scopes.get(i).close();
-            }
-            catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "a CallContext scope failed to close", ex);
-            }
+            closeSafely(scopes.get(i));
+        }
+    }
+
+    private static void closeSafely(CallContext.Scope scope) {
+        try {
+            scope.close();
+        }
+        catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "a CallContext scope failed to close", ex);
         }
     }
 
@@ -151,6 +170,9 @@ final class Interception implements ServerInterceptor.Call {
         CallContext[] next = java.util.Arrays.copyOf(old, old.length + 1);
         next[old.length] = context;
         this.contexts = next;
+        if (this.dispatchScopes == null) {
+            this.dispatchScopes = new ArrayList<>(2);
+        }
         this.dispatchScopes.add(openSafely(context));
     }
 

@@ -14,15 +14,28 @@ import java.util.concurrent.ExecutorService;
  * <li>calls in progress on one connection: an eighth of that, at most 10,000 (4,096 at
  * {@code -Xmx256m}), so that a few connections cannot take the whole budget;</li>
  * <li>worker threads: at most 64, one per core started without waiting, retired after 60 s idle;</li>
- * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1).</li>
+ * <li>workers parked at once on pipes that hold no data yet, each replaced by another thread while
+ * it waits: 256 (so at most 64 + 256 worker threads);</li>
+ * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1);</li>
+ * <li>frames one connection may have handled per turn of its event loop: {@link #FRAMES_PER_TURN}.</li>
  * </ul>
  */
 public final class ServerBudgets {
+
+    /**
+     * The most frames of one connection decoded and handled per turn of its event loop; the rest of
+     * what was read waits (reading paused) for the next turn, after the loop's other connections,
+     * accepts and tasks. Bounds the time one peer flooding small frames holds an event loop.
+     */
+    public static final int FRAMES_PER_TURN = 64;
 
     /** Heap assumed per call in progress when the server-wide budget is derived from the heap. */
     public static final long HEAP_PER_CALL = 8 * 1024;
 
     public static final int DEFAULT_WORKER_THREADS = 64;
+
+    /** Workers of the default pool that may wait for pipe data at once, each replaced while it waits. */
+    public static final int DEFAULT_MAX_PARKED_WORKERS = 256;
 
     public static final Duration DEFAULT_WORKER_KEEP_ALIVE = Duration.ofSeconds(60);
 
@@ -51,9 +64,12 @@ public final class ServerBudgets {
 
     /**
      * The server's own worker pool: one thread per core started at once, more (up to
-     * {@code maxThreads}) only while tasks wait; idle threads retire after {@code keepAlive}.
+     * {@code maxThreads}) only while tasks wait; idle threads retire after {@code keepAlive}. A
+     * worker whose plain implementation waits for pipe data is replaced while it waits, up to
+     * {@code maxParked} such workers; one more wait beyond that fails its call
+     * {@code RESOURCE_EXHAUSTED}.
      */
-    public static ExecutorService workerPool(String prefix, int maxThreads, Duration keepAlive) {
-        return new WorkerPool(prefix, WorkerPool.defaultCore(), maxThreads, keepAlive);
+    public static ExecutorService workerPool(String prefix, int maxThreads, int maxParked, Duration keepAlive) {
+        return new WorkerPool(prefix, WorkerPool.defaultCore(), maxThreads, maxParked, keepAlive);
     }
 }

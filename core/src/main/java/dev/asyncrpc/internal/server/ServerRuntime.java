@@ -139,6 +139,21 @@ public final class ServerRuntime implements AutoCloseable {
         return (this.executor instanceof WorkerPool pool) ? pool.maxThreads() : -1;
     }
 
+    /** The most parked worker threads, or -1 when the executor is not the server's own pool. */
+    public int maxParkedWorkers() {
+        return (this.executor instanceof WorkerPool pool) ? pool.maxParked() : -1;
+    }
+
+    /** Worker threads parked now (their plain implementations wait for pipe data), or -1 when the executor is not the server's own pool. */
+    public int parkedWorkers() {
+        return (this.executor instanceof WorkerPool pool) ? pool.parked() : -1;
+    }
+
+    /** Waits for pipe data refused because the most workers were parked already, since start (0 when the executor is not the server's own pool). */
+    public long parkRefusals() {
+        return (this.executor instanceof WorkerPool pool) ? pool.parkRefused() : 0;
+    }
+
     /** Calls refused because a limit was reached (per connection or server-wide), since start. */
     public long refusedCalls() {
         return this.refused.sum();
@@ -192,14 +207,15 @@ public final class ServerRuntime implements AutoCloseable {
                         }
                         ServerRuntime.this.connections.add(ch);
                         ConnectionOptions o = ServerRuntime.this.options;
-                        ch.pipeline().addLast("read-gate", new ReadGate());
+                        ReadGate gate = new ReadGate();
+                        ch.pipeline().addLast("read-gate", gate);
                         if (ServerRuntime.this.sslContext != null) {
                             io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(ServerRuntime.this.sslContext, false,
                                     null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, ServerRuntime.this.clientAuth, null, false);
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
-                        ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
+                        ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize(), ServerBudgets.FRAMES_PER_TURN, gate));
                         if (!o.frameReadTimeout().isZero()) {
                             ch.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
                         }
@@ -290,6 +306,11 @@ public final class ServerRuntime implements AutoCloseable {
     /** The failure that made this server FAILED, or {@code null}. */
     public Throwable failure() {
         return this.health.failure();
+    }
+
+    /** Run {@code listener} once with the first failure (at once if failed already). */
+    public void onFailure(java.util.function.Consumer<? super Throwable> listener) {
+        this.health.onFailure(listener);
     }
 
     /** Record an Error that reached an event loop: log, close {@code channel} (if any), mark FAILED. Any thread. */

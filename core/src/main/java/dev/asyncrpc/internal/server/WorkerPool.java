@@ -11,6 +11,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.PeerWait;
+
 /**
  * The server's default worker executor. It starts a thread only when a task would otherwise wait:
  * <ul>
@@ -21,17 +25,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * queued tasks outnumber the threads that will soon be free, up to {@code max} threads;</li>
  * <li>a worker idle for {@code keepAlive} retires (core threads too).</li>
  * </ul>
+ * <b>Parked workers.</b> A worker whose task waits for a peer (a plain implementation reading an
+ * in-pipe with no data yet, see {@link PeerWait}) is <em>parked</em>: it does not count against
+ * {@code max}, so that the pool may start another thread in its place while tasks wait (like
+ * {@link java.util.concurrent.ForkJoinPool.ManagedBlocker} compensation). At most
+ * {@code maxParked} workers are parked at once; a task that would park beyond that is refused
+ * ({@link Status#RESOURCE_EXHAUSTED} thrown from its wait) instead of taking a worker from every
+ * other task. So the pool holds at most {@code max + maxParked} threads; when parked workers wake
+ * and more than {@code max} are not parked, each of the extra ones retires as soon as its task ends.
+ * <p>
  * A plain call whose implementation has returned marks its worker as finishing
  * ({@link #finishing()}) before its reply is sent, so that the next call of a caller that waits for
  * that reply is queued for this worker rather than starting a new thread.
  */
 final class WorkerPool extends AbstractExecutorService {
 
-    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    /** The names of the limit on parked workers, for the message of a refusal. */
+    static final String MAX_PARKED_SETTING = "maxParkedWorkers, property asyncrpc.server.max-parked-workers";
 
     private final String prefix;
     private final int core;
     private final int max;
+    private final int maxParked;
     private final long keepAliveNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,18 +58,24 @@ final class WorkerPool extends AbstractExecutorService {
     private int threads;
     private int busy;
     private int running;
+    private int parked;
+    private long parkRefused;
     private int serial;
     private boolean shutdown;
 
     /**
      * @param prefix the worker thread name prefix
      * @param core threads started without waiting for a queue to form
-     * @param max the most threads
+     * @param max the most threads not parked
+     * @param maxParked the most workers parked (waiting for a peer) at once, on top of {@code max}
      * @param keepAlive how long an idle worker waits for work before it retires
      */
-    WorkerPool(String prefix, int core, int max, Duration keepAlive) {
+    WorkerPool(String prefix, int core, int max, int maxParked, Duration keepAlive) {
         if (max <= 0) {
             throw new IllegalArgumentException("workerThreads: " + max + " (expected: > 0)");
+        }
+        if (maxParked <= 0) {
+            throw new IllegalArgumentException("maxParkedWorkers: " + maxParked + " (expected: > 0)");
         }
         if (keepAlive.isNegative() || keepAlive.isZero()) {
             throw new IllegalArgumentException("workerKeepAlive: " + keepAlive + " (expected: > 0)");
@@ -62,6 +83,7 @@ final class WorkerPool extends AbstractExecutorService {
         this.prefix = prefix;
         this.core = Math.max(1, Math.min(core, max));
         this.max = max;
+        this.maxParked = maxParked;
         this.keepAliveNanos = keepAlive.toNanos();
     }
 
@@ -96,6 +118,32 @@ final class WorkerPool extends AbstractExecutorService {
         }
     }
 
+    int maxParked() {
+        return this.maxParked;
+    }
+
+    /** Workers parked now: their tasks wait for a peer. */
+    int parked() {
+        this.lock.lock();
+        try {
+            return this.parked;
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    /** Waits refused since the pool was made because {@code maxParked} workers were parked. */
+    long parkRefused() {
+        this.lock.lock();
+        try {
+            return this.parkRefused;
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
     /** Tasks waiting for a thread. */
     int queued() {
         this.lock.lock();
@@ -112,16 +160,14 @@ final class WorkerPool extends AbstractExecutorService {
      * count this worker as free when it decides whether to start a thread. No effect on other threads.
      */
     static void finishing() {
-        Worker w = CURRENT.get();
-        if (w != null) {
+        if (Thread.currentThread() instanceof Worker w) {
             w.pool().markFinishing(w);
         }
     }
 
     /** The task running on this thread took on more work after {@link #finishing()}: it is busy again. */
     static void resumed() {
-        Worker w = CURRENT.get();
-        if (w != null) {
+        if (Thread.currentThread() instanceof Worker w) {
             w.pool().markResumed(w);
         }
     }
@@ -129,9 +175,66 @@ final class WorkerPool extends AbstractExecutorService {
     private void markResumed(Worker w) {
         this.lock.lock();
         try {
-            if (w.finishing) {
-                w.finishing = false;
-                this.busy++;
+            resumeLocked(w);
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
+    private void resumeLocked(Worker w) {
+        if (w.finishing) {
+            w.finishing = false;
+            this.busy++;
+        }
+    }
+
+    /** Whether a task that waits in the queue should start a thread (guarded by lock). */
+    private boolean mayStartLocked() {
+        return this.threads < this.core || (this.busy + this.queue.size() > this.threads && this.threads - this.parked < this.max);
+    }
+
+    /**
+     * The task of {@code w} is about to wait for a peer: {@code w} no longer counts against
+     * {@code max}, and a thread starts in its place if tasks are queued.
+     * @throws RemoteCallException ({@link Status#RESOURCE_EXHAUSTED}) if {@code maxParked} workers are parked already
+     */
+    private void park(Worker w) {
+        boolean start;
+        this.lock.lock();
+        try {
+            if (w.parked) {
+                return;
+            }
+            if (this.parked >= this.maxParked) {
+                this.parkRefused++;
+                throw new RemoteCallException(Status.RESOURCE_EXHAUSTED, "the server already has " + this.maxParked
+                        + " worker threads waiting for pipe data (" + MAX_PARKED_SETTING + "): this call stops waiting rather than"
+                        + " take a worker from other calls; it had started, so retry it only if it is idempotent");
+            }
+            resumeLocked(w);
+            w.parked = true;
+            this.parked++;
+            start = !this.shutdown && !this.queue.isEmpty() && mayStartLocked();
+            if (start) {
+                this.threads++;
+            }
+        }
+        finally {
+            this.lock.unlock();
+        }
+        if (start) {
+            startWorker(null);
+        }
+    }
+
+    /** The task of {@code w} no longer waits for a peer: {@code w} counts against {@code max} again. */
+    private void unpark(Worker w) {
+        this.lock.lock();
+        try {
+            if (w.parked) {
+                w.parked = false;
+                this.parked--;
             }
         }
         finally {
@@ -169,7 +272,7 @@ final class WorkerPool extends AbstractExecutorService {
             }
             else {
                 this.queue.addLast(task);
-                if (this.threads < this.core || (this.busy + this.queue.size() > this.threads && this.threads < this.max)) {
+                if (mayStartLocked()) {
                     this.threads++;
                     start = true;
                 }
@@ -179,20 +282,18 @@ final class WorkerPool extends AbstractExecutorService {
             this.lock.unlock();
         }
         if (handed != null) {
-            LockSupport.unpark(handed.thread);
+            LockSupport.unpark(handed);
         }
         else if (start) {
             startWorker(task);
         }
     }
 
+    /** Start a worker counted in {@code threads} already; {@code task} is the queued task it was started for, or {@code null}. */
     private void startWorker(Runnable task) {
-        Worker w = new Worker();
-        Thread t;
+        Worker w = null;
         try {
-            t = new Thread(w, this.prefix + "-" + nextSerial());
-            t.setDaemon(true);
-            w.thread = t;
+            w = new Worker(this.prefix + "-" + nextSerial());
             this.lock.lock();
             try {
                 this.workers.add(w);
@@ -200,7 +301,7 @@ final class WorkerPool extends AbstractExecutorService {
             finally {
                 this.lock.unlock();
             }
-            t.start();
+            w.start();
         }
         catch (Throwable ex) { // OutOfMemoryError: unable to create native thread, among others
             boolean orphan;
@@ -208,7 +309,7 @@ final class WorkerPool extends AbstractExecutorService {
             try {
                 this.threads--;
                 this.workers.remove(w);
-                orphan = this.threads == 0 && this.queue.remove(task);
+                orphan = this.threads == 0 && task != null && this.queue.remove(task);
                 signalIfTerminated();
             }
             finally {
@@ -241,6 +342,14 @@ final class WorkerPool extends AbstractExecutorService {
                 }
             }
             w.finishing = false;
+            if (w.parked) { // its task did not say its wait ended
+                w.parked = false;
+                this.parked--;
+            }
+            if (this.threads - this.parked > this.max) { // parked workers woke up: this one was extra
+                retireLocked(w);
+                return null;
+            }
             long deadline = System.nanoTime() + this.keepAliveNanos;
             while (true) {
                 Runnable task = (w.next != null) ? w.next : this.queue.pollFirst();
@@ -256,10 +365,7 @@ final class WorkerPool extends AbstractExecutorService {
                 }
                 long left = deadline - System.nanoTime();
                 if (this.shutdown || left <= 0) {
-                    this.idle.remove(w);
-                    this.threads--;
-                    this.workers.remove(w);
-                    signalIfTerminated();
+                    retireLocked(w);
                     return null;
                 }
                 if (!this.idle.contains(w)) {
@@ -282,6 +388,13 @@ final class WorkerPool extends AbstractExecutorService {
         }
     }
 
+    private void retireLocked(Worker w) {
+        this.idle.remove(w);
+        this.threads--;
+        this.workers.remove(w);
+        signalIfTerminated();
+    }
+
     private void signalIfTerminated() {
         if (this.shutdown && this.threads == 0) {
             this.terminated.signalAll();
@@ -300,7 +413,7 @@ final class WorkerPool extends AbstractExecutorService {
         finally {
             this.lock.unlock();
         }
-        wake.forEach(w -> LockSupport.unpark(w.thread));
+        wake.forEach(LockSupport::unpark);
     }
 
     @Override
@@ -319,10 +432,8 @@ final class WorkerPool extends AbstractExecutorService {
             this.lock.unlock();
         }
         for (Worker w : all) {
-            if (w.thread != null) {
-                w.thread.interrupt();
-                LockSupport.unpark(w.thread);
-            }
+            w.interrupt();
+            LockSupport.unpark(w);
         }
         return left;
     }
@@ -368,36 +479,46 @@ final class WorkerPool extends AbstractExecutorService {
     }
 
     /** One worker thread: runs its first task, then whatever it is handed or finds queued. */
-    private final class Worker implements Runnable {
+    private final class Worker extends Thread implements PeerWait.Aware {
 
-        Thread thread;
         /** A task handed to this idle worker (guarded by the pool's lock). */
         Runnable next;
         /** Whether the running task declared itself finishing (guarded by the pool's lock). */
         boolean finishing;
+        /** Whether the running task waits for a peer (guarded by the pool's lock). */
+        boolean parked;
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
 
         WorkerPool pool() {
             return WorkerPool.this;
         }
 
         @Override
+        public void peerWaitBegins() {
+            park(this);
+        }
+
+        @Override
+        public void peerWaitEnds() {
+            unpark(this);
+        }
+
+        @Override
         public void run() {
-            CURRENT.set(this);
-            try {
-                Runnable task = next(this, false);
-                while (task != null) {
-                    try {
-                        task.run();
-                    }
-                    catch (Throwable ex) {
-                        Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), ex);
-                    }
-                    Thread.interrupted(); // a task's interrupt does not leak into the next one
-                    task = next(this, true);
+            Runnable task = next(this, false);
+            while (task != null) {
+                try {
+                    task.run();
                 }
-            }
-            finally {
-                CURRENT.remove();
+                catch (Throwable ex) {
+                    getUncaughtExceptionHandler().uncaughtException(this, ex);
+                }
+                Thread.interrupted(); // a task's interrupt does not leak into the next one
+                task = next(this, true);
             }
         }
     }

@@ -91,18 +91,63 @@ class CodecLimitsTests {
     }
 
     @Test
-    void decimalExponentsBeyond256AreRefused() {
+    void decimalExponentsBeyond400AreRefused() {
         // 4([e, 1]): 1 times ten to the e
-        assertThat(decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x00, 0x01))).isEqualTo(BigInteger.TEN.pow(256));
-        assertThat(decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x00, 0xff, 0x01))).isEqualTo(new BigDecimal("1E-256"));
-        assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x01, 0x01))).isInstanceOf(CodecException.class)
-                .hasMessageContaining("a decimal fraction or bigfloat with an exponent beyond +/-256 (at byte 2)");
-        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x00, 0x01))).as("-257")
-                .isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+        assertThat(decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x90, 0x01))).isEqualTo(BigInteger.TEN.pow(400));
+        assertThat(decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x8f, 0x01))).isEqualTo(new BigDecimal("1E-400"));
+        assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0x19, 0x01, 0x91, 0x01))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("a decimal fraction or bigfloat with an exponent beyond +/-400 (at byte 2)");
+        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xc4, 0x82, 0x39, 0x01, 0x90, 0x01))).as("-401")
+                .isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
         assertThatThrownBy(() -> decode(BigInteger.class, bytes(0xc4, 0x82, 0xc6, 0x1a, 0x00, 0x0f, 0x42, 0x40, 0x01)))
-                .as("a tagged exponent").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+                .as("a tagged exponent").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
         assertThatThrownBy(() -> decode(Object.class, bytes(0xc5, 0x82, 0x1b, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x01)))
-                .as("bigfloat, exponent above 2^63").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-256");
+                .as("bigfloat, exponent above 2^63").isInstanceOf(CodecException.class).hasMessageContaining("exponent beyond +/-400");
+    }
+
+    @Test
+    void textThatIsNotWellFormedUtf8IsRefused() {
+        for (String text : List.of("", "plain", "caf\u00e9", "\u20ac 5", "\ud83d\ude00", "\udbff\udfff", "\u0800\uffff")) {
+            assertThat(roundTrip(String.class, text)).as(text).isEqualTo(text);
+        }
+        int[][] bad = { { 0x80 }, { 0xc0, 0xaf }, { 0xc1, 0xbf }, { 0xe0, 0x80, 0xaf }, { 0xed, 0xa0, 0x80 }, { 0xed, 0xbf, 0xbf },
+            { 0xf0, 0x8f, 0xbf, 0xbf }, { 0xf4, 0x90, 0x80, 0x80 }, { 0xf5, 0x80, 0x80, 0x80 }, { 0xff }, { 0xe2, 0x82 },
+            { 0x41, 0xc3 }, { 0xe2, 0x28, 0xa1 }, { 0xf6, 0xf6, 0xf6, 0xf6 } };
+        for (int[] utf8 : bad) {
+            int[] cbor = new int[utf8.length + 1];
+            cbor[0] = 0x60 + utf8.length; // a text string of that many bytes
+            System.arraycopy(utf8, 0, cbor, 1, utf8.length);
+            assertThatThrownBy(() -> decode(String.class, bytes(cbor))).as(Arrays.toString(utf8)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("a text string that is not well-formed UTF-8 (at byte");
+        }
+        // found by fuzzing: an untyped list holding such a string could not be written again
+        assertThatThrownBy(() -> decode(Object.class, bytes(0x9f, 0x64, 0xf6, 0xf6, 0xf6, 0xf6, 0xa0, 0xff)))
+            .isInstanceOf(CodecException.class).hasMessageContaining("not well-formed UTF-8 (at byte 2)");
+        assertThatThrownBy(() -> decode(String.class, bytes(0x7f, 0x61, 0x41, 0x62, 0xed, 0xa0, 0xff))).as("in a chunk")
+            .isInstanceOf(CodecException.class).hasMessageContaining("not well-formed UTF-8 (at byte 4)");
+    }
+
+    @Test
+    void aNotANumberReadAsABigNumberIsACodecError() {
+        // found by fuzzing: Jackson threw NumberFormatException, which escaped the codec
+        byte[] nan = bytes(0xfb, 0xff, 0xff, 0x08, 0xf9, 0xff, 0x00, 0x00, 0x08);
+        assertThatThrownBy(() -> decode(BigInteger.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xf9, 0x7c, 0x00))).as("infinity, half precision")
+            .isInstanceOf(CodecException.class);
+    }
+
+    @Test
+    void aTinyDoubleReadAsABigDecimalIsEncodedWithinTheLimit() {
+        // found by fuzzing: the float64 0x0900000000000000 read as a BigDecimal has an exponent of -261,
+        // which the limit of 256 refused when the value was sent on
+        BigDecimal tiny = (BigDecimal) decode(BigDecimal.class, bytes(0xfb, 0x09, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(tiny.scale()).isGreaterThan(256);
+        assertThat(roundTrip(BigDecimal.class, tiny)).isEqualTo(tiny);
+        BigDecimal smallest = BigDecimal.valueOf(Double.MIN_VALUE);
+        assertThat(roundTrip(BigDecimal.class, smallest)).isEqualTo(smallest);
+        BigDecimal largest = BigDecimal.valueOf(-Double.MAX_VALUE);
+        assertThat(roundTrip(BigDecimal.class, largest)).isEqualTo(largest);
     }
 
     @Test

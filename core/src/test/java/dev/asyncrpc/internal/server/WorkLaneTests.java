@@ -86,7 +86,7 @@ class WorkLaneTests {
 
     @Test
     void oneLaneHoldsAtMostItsQuotaOfWorkersAndTheRestWaitsInOrder() {
-        WorkerPool pool = new WorkerPool("t-lane", 2, 16, Duration.ofSeconds(60));
+        WorkerPool pool = new WorkerPool("t-lane", 2, 16, 16, Duration.ofSeconds(60));
         WorkerDispatch dispatch = new WorkerDispatch(pool, 3);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch release = new CountDownLatch(1);

@@ -26,7 +26,7 @@ class WorkerPoolTests {
 
     @Test
     void oneTaskAtATimeNeedsNoMoreThanTheCoreThreads() throws Exception {
-        WorkerPool pool = new WorkerPool("t-seq", 2, 64, Duration.ofSeconds(60));
+        WorkerPool pool = new WorkerPool("t-seq", 2, 64, 16, Duration.ofSeconds(60));
         try {
             for (int i = 0; i < 1000; i++) {
                 CountDownLatch done = new CountDownLatch(1);
@@ -42,7 +42,7 @@ class WorkerPoolTests {
 
     @Test
     void growsWhileWorkWaitsUpToTheMaximumThenQueues() throws Exception {
-        WorkerPool pool = new WorkerPool("t-grow", 1, 4, Duration.ofSeconds(60));
+        WorkerPool pool = new WorkerPool("t-grow", 1, 4, 16, Duration.ofSeconds(60));
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
@@ -75,7 +75,7 @@ class WorkerPoolTests {
 
     @Test
     void idleWorkersRetireAfterTheKeepAlive() throws Exception {
-        WorkerPool pool = new WorkerPool("t-idle", 2, 8, Duration.ofMillis(200));
+        WorkerPool pool = new WorkerPool("t-idle", 2, 8, 16, Duration.ofMillis(200));
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(6);
         try {
@@ -107,7 +107,7 @@ class WorkerPoolTests {
 
     @Test
     void aWorkerThatIsFinishingTakesTheNextTaskInsteadOfANewThread() throws Exception {
-        WorkerPool pool = new WorkerPool("t-fin", 1, 8, Duration.ofSeconds(60));
+        WorkerPool pool = new WorkerPool("t-fin", 1, 8, 16, Duration.ofSeconds(60));
         CountDownLatch finishing = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
         CountDownLatch second = new CountDownLatch(1);
@@ -137,7 +137,7 @@ class WorkerPoolTests {
 
     @Test
     void shutdownRunsQueuedWorkThenRefusesAndTerminates() throws Exception {
-        WorkerPool pool = new WorkerPool("t-stop", 1, 1, Duration.ofSeconds(60));
+        WorkerPool pool = new WorkerPool("t-stop", 1, 1, 16, Duration.ofSeconds(60));
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         pool.execute(() -> {

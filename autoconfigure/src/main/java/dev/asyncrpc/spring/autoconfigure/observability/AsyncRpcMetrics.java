@@ -61,6 +61,10 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
 
     static final String SERVER_WORKERS_MAX = "asyncrpc.server.workers.max";
 
+    static final String SERVER_WORKERS_PARKED = "asyncrpc.server.workers.parked";
+
+    static final String SERVER_WORKERS_PARK_REFUSED = "asyncrpc.server.workers.park.refused";
+
     static final String SERVER_CALLS_LIMIT = "asyncrpc.server.calls.limit";
 
     static final String SERVER_CALLS_REFUSED = "asyncrpc.server.calls.refused";
@@ -191,6 +195,15 @@ final class AsyncRpcMetrics implements MeterBinder, CallObserver {
             .register(registry);
         Gauge.builder(SERVER_WORKERS_MAX, () -> ownPool(AsyncRpcServer::maxWorkerThreads))
             .description("The most threads of the server's own worker pool (NaN with another executor)")
+            .register(registry);
+        Gauge.builder(SERVER_WORKERS_PARKED, () -> ownPool(AsyncRpcServer::parkedWorkers))
+            .description("Threads of the server's own worker pool parked now: their plain implementations wait for pipe data, other threads run calls in their place (NaN with another executor)")
+            .register(registry);
+        FunctionCounter.builder(SERVER_WORKERS_PARK_REFUSED, this, (metrics) -> {
+            AsyncRpcServer s = metrics.server.get();
+            return (s != null) ? s.parkRefusals() : 0;
+        })
+            .description("Waits for pipe data refused because the most workers (max-parked-workers) were parked already; their calls failed with RESOURCE_EXHAUSTED")
             .register(registry);
         Gauge.builder(SERVER_CALLS_LIMIT, () -> server(AsyncRpcServer::maxCallsInProgress))
             .description("The most calls in progress on all connections together; more are refused with RESOURCE_EXHAUSTED")

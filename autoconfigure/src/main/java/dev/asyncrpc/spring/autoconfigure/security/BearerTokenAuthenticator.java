@@ -17,7 +17,9 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 /**
  * The default {@link ServerCallAuthenticator}: the bearer token of a call's {@code authorization}
  * metadata entry, validated by Spring Security's resource-server {@link AuthenticationProvider}
- * (JWT or opaque-token introspection) and cached until it expires.
+ * (JWT or opaque-token introspection) and cached until it expires. The cache is keyed by the
+ * metadata value as received ({@code Bearer <token>}), so a cached caller's call costs one lookup
+ * and an expiry check; only tokens the provider accepted are cached.
  */
 final class BearerTokenAuthenticator implements ServerCallAuthenticator {
 
@@ -32,19 +34,21 @@ final class BearerTokenAuthenticator implements ServerCallAuthenticator {
 
     @Override
     public @Nullable Authentication authenticate(ServerCall call) {
+        String value = call.metadata().get(BearerTokens.METADATA_KEY);
+        if (value == null) {
+            return null;
+        }
+        // keyed by the metadata value as received: a steady caller's hit is one lookup, no parsing
+        Authentication cached = this.cache.get(value);
+        if (cached != null) {
+            return cached;
+        }
         String token;
         try {
-            token = BearerTokens.read(call.metadata());
+            token = BearerTokens.parse(value);
         }
         catch (BearerTokens.MalformedTokenException ex) {
             throw new InvalidBearerTokenException(ex.getMessage());
-        }
-        if (token == null) {
-            return null;
-        }
-        Authentication cached = this.cache.get(token);
-        if (cached != null) {
-            return cached;
         }
         Authentication result;
         try {
@@ -56,7 +60,7 @@ final class BearerTokenAuthenticator implements ServerCallAuthenticator {
         if (result == null || !result.isAuthenticated()) {
             throw new InvalidBearerTokenException("the bearer token was not accepted");
         }
-        this.cache.put(token, result, expiresAt(result));
+        this.cache.put(value, result, expiresAt(result));
         return result;
     }
 

@@ -35,17 +35,33 @@ public final class BearerTokens {
      */
     public static @Nullable String read(Map<String, String> metadata) {
         String value = metadata.get(METADATA_KEY);
-        if (value == null) {
-            return null;
-        }
+        return (value != null) ? parse(value) : null;
+    }
+
+    /**
+     * The token of an {@code authorization} metadata value.
+     * @param value the value, {@code Bearer <token>} (the scheme in any case)
+     * @return the token
+     * @throws MalformedTokenException if {@code value} is not {@code Bearer <token>}
+     */
+    public static String parse(String value) {
         if (value.length() <= SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw new MalformedTokenException("the 'authorization' metadata entry is not 'Bearer <token>'");
         }
         String token = value.substring(SCHEME.length()).trim();
-        if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)) {
+        if (token.isEmpty() || hasWhitespace(token)) {
             throw new MalformedTokenException("the bearer token in the 'authorization' metadata entry is malformed");
         }
         return token;
+    }
+
+    private static boolean hasWhitespace(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            if (Character.isWhitespace(token.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.asyncrpc.spring.autoconfigure.security;
 
+import java.util.function.Supplier;
+
 import dev.asyncrpc.CallContext;
 import dev.asyncrpc.CallListener;
 import dev.asyncrpc.RemoteCallException;
@@ -50,23 +52,22 @@ final class SecurityServerInterceptor implements ServerInterceptor {
         return null;
     }
 
-    /** Puts one caller's authentication in the security context of the thread that opens it. */
-    private record AuthenticationContext(Authentication caller, SecurityContextHolderStrategy holder) implements CallContext {
+    /**
+     * Puts one caller's authentication in the security context of the thread that opens it, and
+     * puts the thread's previous context back when the scope closes. Restoring rather than clearing
+     * keeps the holder's thread-local entry in place, so that a worker running call after call only
+     * replaces it (no removal and re-insertion per call); a thread that had no context is left with
+     * an empty one, which holds no authentication.
+     */
+    record AuthenticationContext(Authentication caller, SecurityContextHolderStrategy holder) implements CallContext {
 
         @Override
         public Scope open() {
-            SecurityContext previous = this.holder.getContext();
+            Supplier<SecurityContext> previous = this.holder.getDeferredContext();
             SecurityContext context = this.holder.createEmptyContext();
             context.setAuthentication(this.caller);
             this.holder.setContext(context);
-            return () -> {
-                if (previous == null || previous.getAuthentication() == null) {
-                    this.holder.clearContext();
-                }
-                else {
-                    this.holder.setContext(previous);
-                }
-            };
+            return () -> this.holder.setDeferredContext(previous);
         }
     }
 }

@@ -194,6 +194,37 @@ class AsyncRpcHealthAutoConfigurationTests {
     }
 
     @Test
+    void aFailedServerTurnsLivenessBrokenSoThatTheProcessIsRestarted() {
+        dev.asyncrpc.CallObserver failing = new dev.asyncrpc.CallObserver() {
+            @Override
+            public void onConnection(dev.asyncrpc.CallObserver.CallInfo.Side side, String peer, boolean open) {
+                if (open) {
+                    throw new OutOfMemoryError("simulated by the test");
+                }
+            }
+        };
+        this.runner.withBean(dev.asyncrpc.spring.AsyncRpcServerCustomizer.class, () -> (builder) -> builder.observer(failing))
+            .withPropertyValues("asyncrpc.client.defaults.timeout=5s")
+            .run((context) -> {
+                ready(context);
+                HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+                assertThat(endpoint.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
+                try {
+                    context.getBean(Metered.Plain.class).greet("breaks the server");
+                }
+                catch (RuntimeException expected) {
+                    // the connection is closed by the failure
+                }
+                AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
+                await().atMost(WAIT).until(() -> server.state() == AsyncRpcServer.State.FAILED);
+                assertThat(context.getBean(org.springframework.boot.availability.ApplicationAvailability.class).getLivenessState())
+                    .isEqualTo(LivenessState.BROKEN);
+                assertThat(endpoint.healthForPath("liveness").getStatus()).isEqualTo(Status.DOWN);
+                assertThat(endpoint.healthForPath("asyncrpc").getStatus()).isEqualTo(Status.DOWN);
+            });
+    }
+
+    @Test
     void backsOffForAUserDefinedContributor() {
         this.runner.withBean("asyncrpcHealthContributor", HealthIndicator.class, () -> () -> Health.down().build())
             .run((context) -> assertThat(context.getBean(HealthEndpoint.class).healthForPath("asyncrpc").getStatus()).isEqualTo(Status.DOWN));

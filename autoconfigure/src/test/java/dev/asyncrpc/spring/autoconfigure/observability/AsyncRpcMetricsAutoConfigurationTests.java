@@ -158,6 +158,8 @@ class AsyncRpcMetricsAutoConfigurationTests {
             assertThat(gauge(registry, "asyncrpc.server.workers.threads")).isBetween(1.0, 64.0);
             assertThat(gauge(registry, "asyncrpc.server.workers.busy")).isZero();
             assertThat(gauge(registry, "asyncrpc.server.work.queued")).isZero();
+            assertThat(gauge(registry, "asyncrpc.server.workers.parked")).isZero();
+            assertThat(registry.get("asyncrpc.server.workers.park.refused").functionCounter().count()).isZero();
             AsyncCall<String> first = async.hold("first");
             AsyncCall<String> second = async.hold("second");
             endpoint.awaitHeld(WAIT);

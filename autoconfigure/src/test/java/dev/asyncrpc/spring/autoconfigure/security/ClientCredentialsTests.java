@@ -1,12 +1,17 @@
 package dev.asyncrpc.spring.autoconfigure.security;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import javax.net.ssl.SSLContext;
+
 import dev.asyncrpc.AsyncRpcClient;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
+import dev.asyncrpc.spring.AsyncRpcClientCustomizer;
 import dev.asyncrpc.spring.ImportRemoteServices;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClientAutoConfiguration;
 import dev.asyncrpc.spring.autoconfigure.AsyncRpcClients;
@@ -104,6 +109,31 @@ class ClientCredentialsTests {
                     assertThat(client.connections()).as("nothing was dialled").isZero();
                     assertThat(output.getAll()).doesNotContain(alice);
                 });
+    }
+
+    @Test
+    void tlsGivenByACustomizerCountsForThePlaintextGuard(CapturedOutput output) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        // an IPv4-mapped loopback address: dialled, it stays on this machine (nothing listens there),
+        // but the guard does not take it for local, so it stands for an address that leaves the machine
+        String address = "[::ffff:127.0.0.1]:" + closedPort;
+        ApplicationContextRunner remote = this.runner.withPropertyValues("asyncrpc.client.services.vault.address=" + address,
+                "asyncrpc.client.services.vault.auth.bearer-token=" + alice);
+        remote.run((context) -> assertThatExceptionOfType(RemoteCallException.class).isThrownBy(() -> context.getBean(Vault.class).whoami())
+            .satisfies((ex) -> {
+                assertThat(ex.status()).isEqualTo(Status.UNAUTHENTICATED);
+                assertThat(ex.description()).startsWith("refusing to send the bearer token of service 'vault' in plaintext");
+            }));
+        SSLContext tls = SSLContext.getDefault();
+        remote.withBean(AsyncRpcClientCustomizer.class, () -> (service, builder) -> builder.tls(tls)).run((context) -> {
+            // not refused by the guard: the call goes out and finds nothing listening
+            assertThatExceptionOfType(RemoteCallException.class).isThrownBy(() -> context.getBean(Vault.class).whoami())
+                .satisfies((ex) -> assertThat(ex.status()).isEqualTo(Status.UNAVAILABLE));
+            assertThat(output.getAll()).doesNotContain(alice);
+        });
     }
 
     @Test

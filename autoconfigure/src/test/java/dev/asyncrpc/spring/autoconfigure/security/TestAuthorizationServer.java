@@ -1,6 +1,14 @@
 package dev.asyncrpc.spring.autoconfigure.security;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -19,6 +27,8 @@ final class TestAuthorizationServer implements AutoCloseable {
     static final String CLIENT_ID = "orders-client";
 
     static final String CLIENT_SECRET = "orders-secret-4f1c9a";
+
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     private final ConfigurableApplicationContext context;
 
@@ -55,6 +65,33 @@ final class TestAuthorizationServer implements AutoCloseable {
 
     String jwkSetUri() {
         return baseUri() + "/oauth2/jwks";
+    }
+
+    String introspectionUri() {
+        return baseUri() + "/oauth2/introspect";
+    }
+
+    /**
+     * An access token for this server's client, fetched over HTTP (client-credentials grant).
+     * @param scope the scope to ask for
+     * @return the token
+     */
+    String accessToken(String scope) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(tokenUri()))
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + scope))
+            .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the token endpoint answered " + response.statusCode());
+        }
+        Matcher token = ACCESS_TOKEN.matcher(response.body());
+        if (!token.find()) {
+            throw new IllegalStateException("the token endpoint's answer has no access_token");
+        }
+        return token.group(1);
     }
 
     /**
