@@ -261,8 +261,8 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
-     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames and
-     * call arguments read but not yet decoded).
+     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames,
+     * call arguments read but not yet decoded, in-pipe data not yet read).
      * @return the bytes
      */
     public long memoryBudgetUsed() {
@@ -479,10 +479,12 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
-         * The server-wide budget of bytes held for clients: incomplete frames being received and call
-         * arguments read but not yet decoded (and, later, buffered pipe data). A call whose arguments
-         * do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe to retry);
-         * a large frame that does not fit pauses reading from its connection until memory is freed.
+         * The server-wide budget of bytes held for clients: incomplete frames being received, call
+         * arguments read but not yet decoded, and in-pipe data received and not yet read. A call whose
+         * arguments do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe
+         * to retry); a large frame that does not fit pauses reading from its connection until memory
+         * is freed; pipe data within a pipe's window is always taken, but while the budget is
+         * exhausted a pipe that still holds unread data returns no credit until memory frees.
          * Default: a quarter of the smaller of the maximum heap and Netty's maximum direct memory,
          * at least 8 MiB.
          * @param bytes the budget

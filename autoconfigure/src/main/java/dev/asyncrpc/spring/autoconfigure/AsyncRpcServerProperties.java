@@ -66,7 +66,7 @@ public class AsyncRpcServerProperties {
     /** Most connections open at once; a client connecting beyond it gets a GOAWAY (RESOURCE_EXHAUSTED) and is closed. */
     private int maxConnections = 10_000;
 
-    /** Server-wide budget of bytes held for clients (incomplete frames, call arguments not yet decoded); calls over it are refused with RESOURCE_EXHAUSTED. Default when unset: a quarter of the smaller of the maximum heap and the maximum direct memory, at least 8MB. */
+    /** Server-wide budget of bytes held for clients (incomplete frames, call arguments not yet decoded, in-pipe data not yet read); calls over it are refused with RESOURCE_EXHAUSTED, and while it is exhausted pipes holding unread data return no credit. Default when unset: a quarter of the smaller of the maximum heap and the maximum direct memory, at least 8MB. */
     private @Nullable DataSize memoryBudget;
 
     /** How long a new connection may take to send its HELLO. */

@@ -30,7 +30,9 @@ import io.netty.buffer.ByteBufAllocator;
  * after checking it against the window; a frame beyond it is a protocol error. The application
  * decodes elements from the head payload when it pulls (outside the lock the loop takes); each
  * fully consumed payload is released, and once half the window has been consumed the credit is
- * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window.
+ * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window. On the
+ * server the held payloads are charged to its memory budget, and while that budget is exhausted
+ * an end with unread data holds its credit back ({@link #run()}).
  *
  * <p><b>Ordered end.</b> An end or a failure (the sender's abort, the call's failure, a lost
  * connection) reaches the reader only after every element that arrived before it: the state moves
@@ -125,6 +127,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             this.table = table;
             this.callId = callId;
             this.flow = new InboundFlowController(window);
+            this.chunks.budget(table.memory());
             PipeRegistry r = this.registry;
             if (r != null) {
                 this.registered = true;
@@ -288,11 +291,21 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         return true;
     }
 
-    /** Write the pending grant (event loop). */
+    /**
+     * Write the pending grant (event loop). While the server's memory budget is exhausted, an end
+     * that still holds unread data keeps its credit and checks again later: its reader has data to
+     * pull meanwhile, and the sender sends no more until memory frees. An end with nothing buffered
+     * gets its credit at once, so that a reader waiting for this pipe is never held up by the data
+     * of others.
+     */
     @Override
     public void run() {
         long g;
         synchronized (this.chunks) {
+            if (this.state == InboundState.OPEN && this.table != null && !this.chunks.isEmpty() && this.table.holdCredit()) {
+                this.table.retryLater(this); // grantScheduled stays set: no other write is scheduled meanwhile
+                return;
+            }
             g = this.pendingGrant;
             this.pendingGrant = 0;
             this.grantScheduled = false;
