@@ -261,8 +261,8 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
-     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames and
-     * call arguments read but not yet decoded).
+     * Bytes of the {@link Builder#memoryBudget(long) memory budget} held now (incomplete frames,
+     * call arguments read but not yet decoded, in-pipe data not yet read).
      * @return the bytes
      */
     public long memoryBudgetUsed() {
@@ -317,6 +317,14 @@ public final class AsyncRpcServer implements AutoCloseable {
      */
     public int maxWorkerThreads() {
         return this.runtime.maxWorkerThreads();
+    }
+
+    /**
+     * The limit of the adaptive inline dispatch ({@link Builder#inlineDispatchLimit}).
+     * @return the longest one invocation of an asynchronous implementation may take on an event loop; zero when inline dispatch is off
+     */
+    public java.time.Duration inlineDispatchLimit() {
+        return java.time.Duration.ofNanos(this.runtime.inlineDispatchLimit());
     }
 
     /**
@@ -404,6 +412,7 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private java.time.Duration inlineDispatchLimit = java.time.Duration.ofNanos(ServerRuntime.DEFAULT_INLINE_DISPATCH_LIMIT_NANOS);
         private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
         private int maxConnections = 10_000;
         private long memoryBudget = -1;
@@ -479,10 +488,12 @@ public final class AsyncRpcServer implements AutoCloseable {
         }
 
         /**
-         * The server-wide budget of bytes held for clients: incomplete frames being received and call
-         * arguments read but not yet decoded (and, later, buffered pipe data). A call whose arguments
-         * do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe to retry);
-         * a large frame that does not fit pauses reading from its connection until memory is freed.
+         * The server-wide budget of bytes held for clients: incomplete frames being received, call
+         * arguments read but not yet decoded, and in-pipe data received and not yet read. A call whose
+         * arguments do not fit is refused with {@link Status#RESOURCE_EXHAUSTED} (it never ran: safe
+         * to retry); a large frame that does not fit pauses reading from its connection until memory
+         * is freed; pipe data within a pipe's window is always taken, but while the budget is
+         * exhausted a pipe that still holds unread data returns no credit until memory frees.
          * Default: a quarter of the smaller of the maximum heap and Netty's maximum direct memory,
          * at least 8 MiB.
          * @param bytes the budget
@@ -589,6 +600,29 @@ public final class AsyncRpcServer implements AutoCloseable {
          */
         public Builder directDispatch(boolean direct) {
             this.directDispatch = direct;
+            return this;
+        }
+
+        /**
+         * Adaptive inline dispatch, on by default: a small call (arguments up to 8 KiB) of an
+         * asynchronous implementation (returning a {@code CompletableFuture} or
+         * {@code CompletionStage}, or taking an {@link AsyncReply}; without pipes, and of a service
+         * without {@link ServerInterceptor}s) runs on the event loop that read it, saving the hand-off
+         * to a worker and back. An operation starts on the workers; after 32 invocations there, none
+         * slower than {@code limit}, its calls run inline. Every invocation of the method is timed
+         * (to its return, not to the completion of its future); the first one slower than
+         * {@code limit} sends the operation back to the workers for good and logs a WARN naming it.
+         * Plain implementations always run on the workers. {@link #directDispatch(boolean)} runs
+         * every asynchronous call on the event loop, without this check.
+         * @param limit the longest one invocation may take (default 500 µs); {@link java.time.Duration#ZERO} turns inline dispatch off
+         * @return this builder
+         */
+        public Builder inlineDispatchLimit(java.time.Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative()) {
+                throw new IllegalArgumentException("inlineDispatchLimit: " + limit + " (expected: >= 0; 0 turns inline dispatch off)");
+            }
+            this.inlineDispatchLimit = limit;
             return this;
         }
 
@@ -841,6 +875,7 @@ public final class AsyncRpcServer implements AutoCloseable {
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
                     auth, this.observer);
             runtime.directDispatch(this.directDispatch);
+            runtime.inlineDispatchLimit(this.inlineDispatchLimit.toNanos());
             runtime.options(this.options);
             runtime.maxConnections(this.maxConnections);
             runtime.memoryBudget(new dev.asyncrpc.internal.MemoryBudget(this.memoryBudget > 0 ? this.memoryBudget

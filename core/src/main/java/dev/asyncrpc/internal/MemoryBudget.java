@@ -72,6 +72,19 @@ public final class MemoryBudget {
         }
     }
 
+    /**
+     * Charge {@code bytes} already held that cannot be refused (pipe data the window allowed the
+     * peer to send): one atomic add, which may take the budget over its limit. Release them later.
+     */
+    public void charge(long bytes) {
+        this.used.addAndGet(bytes);
+    }
+
+    /** Whether the bytes reserved have reached the limit. */
+    public boolean isExhausted() {
+        return this.used.get() >= this.limit;
+    }
+
     /** Give back bytes reserved earlier. */
     public void release(long bytes) {
         if (bytes != 0) {

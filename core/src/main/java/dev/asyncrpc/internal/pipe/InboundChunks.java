@@ -3,6 +3,7 @@ package dev.asyncrpc.internal.pipe;
 import java.util.ArrayDeque;
 
 import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.internal.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -14,6 +15,10 @@ import io.netty.buffer.ByteBuf;
  * <p>A consumer decodes from the head payload outside the lock ({@link #take()} then
  * {@link #done(Chunk, boolean)}); a {@link #release} meanwhile leaves that head for the consumer to
  * release.
+ *
+ * <p>The bytes held are charged to the server's {@link MemoryBudget} when there is one
+ * ({@link #budget}): each payload when it is added, released exactly when it leaves (consumed, or
+ * released unread).
  *
  * <p>ByteBuf ownership: every payload added is owned here until it is consumed (released by
  * {@link #done}) or released by {@link #release}; a payload added after the release is released at once.
@@ -37,8 +42,14 @@ final class InboundChunks {
 
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private long bytes;
+    private MemoryBudget budget;
     private boolean consuming;
     private RemoteCallException released;
+
+    /** Charge the bytes held from now on to {@code budget} (before the first {@link #add}). */
+    synchronized void budget(MemoryBudget budget) {
+        this.budget = budget;
+    }
 
     /** Take ownership of {@code payload} and queue it; released at once if this was released. */
     synchronized void add(ByteBuf payload, int count, int size) {
@@ -48,6 +59,9 @@ final class InboundChunks {
         }
         this.queue.add(new Chunk(payload, count, size));
         this.bytes += size;
+        if (this.budget != null) {
+            this.budget.charge(size);
+        }
     }
 
     /** Whether nothing is held (locked by the caller or not). */
@@ -102,6 +116,9 @@ final class InboundChunks {
             this.queue.poll();
             c.payload.release();
             this.bytes -= c.size;
+            if (this.budget != null) {
+                this.budget.release(c.size);
+            }
             return c.size;
         }
         return 0;
@@ -123,7 +140,10 @@ final class InboundChunks {
             c.payload.release();
         }
         if (head != null) {
-            this.queue.add(head);
+            this.queue.add(head); // its bytes are given back with the others: the consumer only releases its buffer
+        }
+        if (this.budget != null) {
+            this.budget.release(this.bytes);
         }
         this.bytes = 0;
         return true;

@@ -187,16 +187,36 @@ final class OutboundFlowController {
         return null;
     }
 
+    /** Whether the queued {@code tail} lies beyond the credit limit: its pushes are not accepted yet. */
+    boolean isPending(Entry tail) {
+        return tail.endOffset > this.creditLimit;
+    }
+
     /**
      * Account for {@code bytes} and {@code elements} appended to the queued {@code tail} (see
      * {@link #fits}): accepted at once.
      */
     void appended(Entry tail, int bytes, int elements) {
+        appended(tail, bytes, elements, null);
+    }
+
+    /**
+     * Account for {@code bytes} and {@code elements} appended to the queued {@code tail}: within
+     * credit ({@link #fits}), accepted at once; or to a tail that {@link #isPending}, then
+     * {@code stage} (if not {@code null}) completes when the tail is accepted, from {@link #onCredit}.
+     */
+    void appended(Entry tail, int bytes, int elements, CompletableFuture<Void> stage) {
         tail.size += bytes;
         tail.elements += elements;
         tail.endOffset += bytes;
         this.encodedOffset += bytes;
         this.queuedBytes += bytes;
+        if (stage != null) {
+            if (!(tail.stages instanceof ArrayList)) {
+                tail.stages = (tail.stages != null) ? new ArrayList<>(tail.stages) : new ArrayList<>(4);
+            }
+            tail.stages.add(stage);
+        }
     }
 
     /** Queue a send-complete marker: {@code stage} completes once everything before it is written. */

@@ -1,12 +1,10 @@
 package dev.asyncrpc.internal.pipe;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,13 +23,16 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
  * the window ({@link InboundFlowController}), element decoding ({@link ChunkDecoder}), the
- * waiters, and the Reactive Streams bridge ({@link PipeSubscription}).
+ * waiters ({@link InboundWaiters}), the blocking iterator ({@link PipeIterator}) and the Reactive
+ * Streams bridge ({@link PipeSubscription}).
  *
  * <p>The event loop appends each PIPE_DATA payload (a retained slice of the read buffer, no copy)
  * after checking it against the window; a frame beyond it is a protocol error. The application
  * decodes elements from the head payload when it pulls (outside the lock the loop takes); each
  * fully consumed payload is released, and once half the window has been consumed the credit is
- * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window.
+ * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window. On the
+ * server the held payloads are charged to its memory budget, and while that budget is exhausted
+ * an end with unread data holds its credit back ({@link #run()}).
  *
  * <p><b>Ordered end.</b> An end or a failure (the sender's abort, the call's failure, a lost
  * connection) reaches the reader only after every element that arrived before it: the state moves
@@ -55,6 +56,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private final ReentrantLock consumer = new ReentrantLock();
     /** The held payloads; its monitor guards the fields below and is what iterators wait on. */
     private final InboundChunks chunks = new InboundChunks();
+    /** Blocked iterators, the {@code onAvailable} callback and the subscriber (guarded by chunks). */
+    private final InboundWaiters waiters = new InboundWaiters(this.chunks);
 
     private volatile ValueCodec codec;
     private volatile boolean raw;
@@ -78,10 +81,6 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
     private boolean registered;
     /** What stands for this end in the registry once its call ended with elements unread, or {@code null}. */
     private UnreadPipe unread;
-    private int waiters;
-    private Runnable available;
-    private Executor availableExecutor;
-    private PipeSubscription<T> subscription;
     private long elementsReceived;
     private long bytesReceived;
 
@@ -128,6 +127,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
             this.table = table;
             this.callId = callId;
             this.flow = new InboundFlowController(window);
+            this.chunks.budget(table.memory());
             PipeRegistry r = this.registry;
             if (r != null) {
                 this.registered = true;
@@ -205,25 +205,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
 
     /** Wake whoever waits for data; returns what must run outside the monitor (locked). */
     private Runnable wakeLocked() {
-        if (this.waiters > 0) {
-            this.chunks.notifyAll();
-        }
-        Runnable cb = this.available;
-        Executor cbExecutor = this.availableExecutor;
-        this.available = null;
-        this.availableExecutor = null;
-        PipeSubscription<T> sub = this.subscription;
-        if (cb == null && sub == null) {
-            return null;
-        }
-        return () -> {
-            if (cb != null) {
-                PipeTable.execute(cbExecutor != null ? cbExecutor : this.executor, cb);
-            }
-            if (sub != null) {
-                sub.signal();
-            }
-        };
+        return this.waiters.wake(this.executor);
     }
 
     // ---- application: pulling ----
@@ -309,11 +291,21 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         return true;
     }
 
-    /** Write the pending grant (event loop). */
+    /**
+     * Write the pending grant (event loop). While the server's memory budget is exhausted, an end
+     * that still holds unread data keeps its credit and checks again later: its reader has data to
+     * pull meanwhile, and the sender sends no more until memory frees. An end with nothing buffered
+     * gets its credit at once, so that a reader waiting for this pipe is never held up by the data
+     * of others.
+     */
     @Override
     public void run() {
         long g;
         synchronized (this.chunks) {
+            if (this.state == InboundState.OPEN && this.table != null && !this.chunks.isEmpty() && this.table.holdCredit()) {
+                this.table.retryLater(this); // grantScheduled stays set: no other write is scheduled meanwhile
+                return;
+            }
             g = this.pendingGrant;
             this.pendingGrant = 0;
             this.grantScheduled = false;
@@ -398,8 +390,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         synchronized (this.chunks) {
             now = !this.chunks.isEmpty() || this.state != InboundState.OPEN;
             if (!now) {
-                this.available = callback;
-                this.availableExecutor = callbackExecutor;
+                this.waiters.callback(callback, callbackExecutor);
             }
         }
         if (now) {
@@ -425,7 +416,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
         boolean parked = PeerWait.begin(); // outside the monitor: the pool may start a thread
         try {
-            awaitLocked();
+            this.waiters.await(() -> this.chunks.isEmpty() && this.state == InboundState.OPEN, this.pipe.describe());
         }
         finally {
             if (parked) {
@@ -434,59 +425,23 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    private void awaitLocked() {
-        synchronized (this.chunks) {
-            while (this.chunks.isEmpty() && this.state == InboundState.OPEN) {
-                this.waiters++;
-                try {
-                    this.chunks.wait();
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + this.pipe.describe());
-                }
-                finally {
-                    this.waiters--;
-                }
-            }
-        }
-    }
-
     Iterator<T> iterator() {
-        return new Iterator<>() {
-            private final ArrayDeque<T> batch = new ArrayDeque<>();
-
+        return new PipeIterator<>(new PipeIterator.Source<>() {
             @Override
-            public boolean hasNext() {
-                while (this.batch.isEmpty()) {
-                    List<T> got = pull(256);
-                    if (!got.isEmpty()) {
-                        this.batch.addAll(got);
-                        break;
-                    }
-                    if (isClosed()) {
-                        // it ended between the pull and this check: pull once more, which gives
-                        // what arrived before the end, or throws the failure if it failed
-                        got = pull(256);
-                        if (got.isEmpty()) {
-                            return false;
-                        }
-                        this.batch.addAll(got);
-                        break;
-                    }
-                    await();
-                }
-                return true;
+            public List<T> pull(int max) {
+                return PipeReceiver.this.pull(max);
             }
 
             @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the pipe has ended");
-                }
-                return this.batch.poll();
+            public boolean isClosed() {
+                return PipeReceiver.this.isClosed();
             }
-        };
+
+            @Override
+            public void awaitData() {
+                await();
+            }
+        });
     }
 
     // ---- ending ----
@@ -612,10 +567,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         PipeSubscription<T> s = new PipeSubscription<>(this, subscriber);
         boolean ok;
         synchronized (this.chunks) {
-            ok = this.subscription == null;
-            if (ok) {
-                this.subscription = s;
-            }
+            ok = this.waiters.subscriber(s::signal);
         }
         if (!ok) {
             subscriber.onSubscribe(new Flow.Subscription() {

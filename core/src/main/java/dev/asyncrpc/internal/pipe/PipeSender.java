@@ -1,7 +1,6 @@
 package dev.asyncrpc.internal.pipe;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,7 @@ import io.netty.buffer.ByteBufAllocator;
  * when credit returns. Send complete (everything pushed has been handed to the transport) is
  * {@link #whenSent()}. The queue holds at most about {@link #bound} encoded bytes: pushes beyond
  * it, and pushes made before the end is attached to a call, wait as references
- * ({@link Deferred}) and are encoded on the executor when room returns.
+ * ({@link DeferredPushes}) and are encoded on the executor when room returns.
  *
  * <p>ByteBuf ownership: queued frames are owned by the flow controller until written (the channel
  * then owns them) or dropped.
@@ -43,30 +42,10 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
 
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
-    /** The most elements merged into one deferred push. */
-    private static final int MERGE_LIMIT = 4096;
-
-    /** Pushes (a marker, or the end) waiting to be encoded; holds references to the elements only. */
-    private static final class Deferred {
-        final List<Object> elements;
-        final List<CompletableFuture<Void>> stages = new ArrayList<>(1);
-        final boolean end;
-        final boolean marker;
-        RemoteCallException abort;
-
-        Deferred(List<?> elements, CompletableFuture<Void> stage, boolean end, boolean marker) {
-            this.elements = new ArrayList<>(elements);
-            this.end = end;
-            this.marker = marker;
-            if (stage != null) {
-                this.stages.add(stage);
-            }
-        }
-    }
-
     private final PipeEnd<T> end;
     private final Flow.Publisher<? extends T> source;
     private final ReentrantLock producer = new ReentrantLock();
+    private final StageCompletions completions = new StageCompletions();
     private final OutboundFlowController.Sink sink = new OutboundFlowController.Sink() {
         @Override
         public boolean isWritable() {
@@ -101,7 +80,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     private int callId;
     private OutboundFlowController flow;
     private long bound;
-    private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+    private final DeferredPushes deferred = new DeferredPushes();
     private OutboundState state = OutboundState.OPEN;
     private RemoteCallException failure;
     private CompletableFuture<Void> closeStage;
@@ -113,9 +92,6 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
     private final PipeUpstream upstream = new PipeUpstream();
     private long encodedBytes;
     private long encodedElements;
-    /** Stages waiting to be completed on the executor, and whether a task will. */
-    private List<CompletableFuture<Void>> toComplete;
-    private boolean completing;
     private Runnable ready;
     private Executor readyExecutor;
 
@@ -224,11 +200,12 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 }
                 if (this.table == null || !this.deferred.isEmpty() || this.flow.queuedBytes() >= this.bound) {
                     CompletableFuture<Void> stage = wantStage ? new CompletableFuture<>() : null;
-                    deferLocked(elements, stage);
+                    this.deferred.push(elements, stage);
                     return (stage != null) ? stage : CompletableFuture.completedFuture(null);
                 }
-                if (appendLocked(elements)) {
-                    return CompletableFuture.completedFuture(null);
+                CompletionStage<Void> appended = appendLocked(elements, wantStage);
+                if (appended != null) {
+                    return appended;
                 }
                 busy = !this.flow.isEmpty();
             }
@@ -239,36 +216,32 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         }
     }
 
-    private void deferLocked(List<?> elements, CompletableFuture<Void> stage) {
-        Deferred last = this.deferred.peekLast();
-        if (last != null && !last.end && !last.marker && last.elements.size() + elements.size() <= MERGE_LIMIT) {
-            last.elements.addAll(elements);
-            if (stage != null) {
-                last.stages.add(stage);
-            }
-        }
-        else {
-            this.deferred.add(new Deferred(elements, stage, false, false));
-        }
-    }
-
     /**
      * Copy small raw elements into the room the last queued frame has left, while the loop has not
-     * taken it, if they stay within credit: bursts of small pushes share frames (locked).
+     * taken it: bursts of small pushes share frames (locked). Either the elements stay within
+     * credit (the push is accepted at once), or the frame already lies beyond credit and the push
+     * is accepted with it. A frame within credit never grows beyond it: what was accepted must not
+     * wait for the receiver again.
+     * @return the push's stage, or {@code null} if the elements were not appended
      */
-    private boolean appendLocked(List<?> elements) {
+    private CompletionStage<Void> appendLocked(List<?> elements, boolean wantStage) {
         OutboundFlowController.Entry tail = this.flow.tail();
-        if (!this.raw || tail == null || !this.flow.fits(tail, rawSize(elements))) {
-            return false;
+        if (!this.raw || tail == null) {
+            return null;
+        }
+        boolean accepted = this.flow.fits(tail, rawSize(elements));
+        if (!accepted && !this.flow.isPending(tail)) {
+            return null;
         }
         int n = this.encoder.append(tail.frame, tail.size, tail.elements, elements);
         if (n < 0) {
-            return false;
+            return null;
         }
-        this.flow.appended(tail, n, elements.size());
+        CompletableFuture<Void> stage = (!accepted && wantStage) ? new CompletableFuture<>() : null;
+        this.flow.appended(tail, n, elements.size(), stage);
         this.encodedBytes += n;
         this.encodedElements += elements.size();
-        return true;
+        return (stage != null) ? stage : CompletableFuture.completedFuture(null);
     }
 
     private static int rawSize(List<?> elements) {
@@ -359,7 +332,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 }
                 CompletableFuture<Void> stage = new CompletableFuture<>();
                 if (this.table == null || !this.deferred.isEmpty()) {
-                    this.deferred.add(new Deferred(List.of(), stage, false, true));
+                    this.deferred.marker(stage);
                 }
                 else if (this.flow.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
@@ -444,9 +417,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 this.closeStage = new CompletableFuture<>();
                 this.state = OutboundState.CLOSING;
                 if (this.table == null || !this.deferred.isEmpty()) {
-                    Deferred d = new Deferred(List.of(), this.closeStage, true, false);
-                    d.abort = abort;
-                    this.deferred.add(d);
+                    this.deferred.end(abort, this.closeStage);
                 }
                 else {
                     this.flow.enqueueEnd(abort, new ArrayList<>(List.of(this.closeStage)));
@@ -475,19 +446,14 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             }
             this.state = OutboundState.ABORTING;
             this.failure = ex;
-            Deferred d;
-            while ((d = this.deferred.poll()) != null) {
-                dropped.addAll(d.stages);
-            }
+            this.deferred.dropAll(dropped);
             if (this.table != null) {
                 dropped.addAll(this.flow.dropUnaccepted());
                 this.flow.enqueueEnd(ex, null);
                 scheduleFlushLocked();
             }
             else {
-                Deferred e = new Deferred(List.of(), null, true, false);
-                e.abort = ex;
-                this.deferred.add(e);
+                this.deferred.end(ex, null);
             }
             if (this.closeStage != null && !dropped.contains(this.closeStage)) {
                 dropped.add(this.closeStage);
@@ -519,7 +485,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
         this.producer.lock();
         try {
             while (true) {
-                Deferred d;
+                DeferredPushes.Deferred d;
                 boolean busy;
                 synchronized (this) {
                     if (this.state == OutboundState.FAILED || this.table == null) {
@@ -667,7 +633,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 this.writing = false;
             }
         }
-        completeOffLoop(sent, null);
+        completeOffLoop(sent);
         if (refill) {
             execute(this::refill);
         }
@@ -691,47 +657,14 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             accepted = this.flow.onCredit(bytes);
             readyNow = takeReadyLocked();
         }
-        completeOffLoop(accepted, null);
+        completeOffLoop(accepted);
         runReady(readyNow);
         run();
     }
 
-    /**
-     * Complete stages on the executor (never user code on the loop). One task at a time completes
-     * whatever has been gathered meanwhile, so completions coalesce.
-     */
-    private void completeOffLoop(List<CompletableFuture<Void>> stages, RemoteCallException failed) {
-        if (stages.isEmpty()) {
-            return;
-        }
-        synchronized (this) {
-            if (this.toComplete == null) {
-                this.toComplete = new ArrayList<>(stages);
-            }
-            else {
-                this.toComplete.addAll(stages);
-            }
-            if (this.completing) {
-                return;
-            }
-            this.completing = true;
-        }
-        execute(() -> {
-            while (true) {
-                List<CompletableFuture<Void>> batch;
-                synchronized (this) {
-                    batch = this.toComplete;
-                    this.toComplete = null;
-                    if (batch == null) {
-                        this.completing = false;
-                        return;
-                    }
-                }
-                for (CompletableFuture<Void> f : batch) {
-                    f.complete(null);
-                }
-            }
-        });
+    /** Complete stages on the executor (never user code on the loop); completions coalesce. */
+    private void completeOffLoop(List<CompletableFuture<Void>> stages) {
+        this.completions.complete(stages, this.executor);
     }
 
     // ---- ending ----
@@ -753,10 +686,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
             if (this.flow != null) {
                 dropped.addAll(this.flow.dropAll());
             }
-            Deferred d;
-            while ((d = this.deferred.poll()) != null) {
-                dropped.addAll(d.stages);
-            }
+            this.deferred.dropAll(dropped);
             if (this.closeStage != null && !dropped.contains(this.closeStage)) {
                 dropped.add(this.closeStage);
             }

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.IntMap;
+import dev.asyncrpc.internal.MemoryBudget;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.PipeFrames;
@@ -38,6 +39,9 @@ public final class PipeTable {
         void run();
     }
 
+    /** How often a receiver whose credit waits for memory checks the budget again. */
+    static final long CREDIT_RETRY_MILLIS = 20;
+
     /** Outbound bytes a connection queues before pipe senders wait for writability. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
@@ -51,6 +55,8 @@ public final class PipeTable {
     private final ArrayList<Runnable> wakes = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private Settings peer;
+    /** The server's budget that buffered pipe data is charged to, or {@code null} (clients). */
+    private MemoryBudget memory;
 
     /**
      * @param executor where pipe callbacks and send completions run
@@ -63,6 +69,19 @@ public final class PipeTable {
         this.registry = registry;
         this.local = local;
         this.writes = writes;
+    }
+
+    /**
+     * Charge the data buffered by the pipes this side receives to {@code budget} (the server's),
+     * and hold back their credit while it is exhausted (before any call; event loop).
+     */
+    public void memory(MemoryBudget budget) {
+        this.memory = budget;
+    }
+
+    /** The budget buffered pipe data is charged to, or {@code null}. */
+    MemoryBudget memory() {
+        return this.memory;
     }
 
     public Executor executor() {
@@ -272,6 +291,24 @@ public final class PipeTable {
 
     void schedule(Task task) {
         this.writes.enqueue(task);
+    }
+
+    /**
+     * Whether credit for consumed pipe data should wait: the memory budget is exhausted. A
+     * receiver that waits retries {@link #retryLater} later.
+     */
+    boolean holdCredit() {
+        return this.memory != null && this.memory.isExhausted() && this.ctx != null;
+    }
+
+    /** {@link #schedule} {@code task} again after {@link #CREDIT_RETRY_MILLIS} (event loop). */
+    void retryLater(Task task) {
+        try {
+            this.ctx.executor().schedule(() -> this.writes.enqueue(task), CREDIT_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (RejectedExecutionException stopping) {
+            // the event loop is shutting down: the connection and its pipes go with it
+        }
     }
 
     /** Write a frame (event loop); ownership passes to the channel. */

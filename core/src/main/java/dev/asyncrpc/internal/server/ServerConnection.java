@@ -18,6 +18,8 @@ import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
 import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.PingResponder;
+import dev.asyncrpc.internal.transport.ReadBackoff;
+import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.ResourceLimitException;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
@@ -29,9 +31,10 @@ import dev.asyncrpc.internal.IntMap;
 
 /**
  * The server end of one connection. On the event loop: the handshake, the call table and its limit,
- * CALL parsing up to the operation lookup. Argument decoding and invocation run on the worker
- * executor: plain implementations one call per task, asynchronous ones batched per read. Replies
- * come back from any thread through the {@link WriteQueue}.
+ * CALL parsing up to the operation lookup, and small calls of asynchronous implementations whose
+ * {@link InlineGate} is open (or all of them with direct dispatch). Otherwise argument decoding and
+ * invocation run on the worker executor: plain implementations one call per task, asynchronous ones
+ * batched per read. Replies come back from any thread through the {@link WriteQueue}.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -41,18 +44,26 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final WorkLane lane;
     private WriteQueue writes;
     private PipeTable pipes;
+    /** Slows reading while this connection's calls are refused for a spent budget. */
+    private ReadBackoff backoff;
     private ChannelHandlerContext ctx;
 
     // event loop only
     private boolean helloDone;
+    /** A graceful close has started (its GOAWAY is on its way): frames are ignored from now on. */
+    private boolean closing;
     private int highestCallId;
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
+    /** {@link #lastName} in UTF-8: the next CALL's name is compared with it without decoding. */
+    private byte[] lastNameUtf8;
     private ServerMethod lastMethod;
     /** Decodes CALL metadata, reusing the strings of entries the client sends unchanged (a bearer token). */
     private final MetadataReader metadata = new MetadataReader();
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
+    /** Whether a call runs on this event loop now, inside a read whose end flushes (see {@link #reply}). */
+    private boolean runningOnLoop;
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
     /** The client's limits, from its HELLO. */
     private Settings peerSettings;
@@ -71,8 +82,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         return this.ctx.alloc();
     }
 
-    /** Queue a finished call's reply frame for writing. Any thread. */
+    /**
+     * Write a finished call's reply frame: at once when the call answers while it runs on this
+     * event loop (the flush at the end of the read sends it), else through the {@link WriteQueue}.
+     * Any thread.
+     */
     void reply(ServerCallContext call) {
+        if (call.pipes == null && this.ctx.executor().inEventLoop() && this.runningOnLoop) {
+            drain(call);
+            return;
+        }
         this.writes.enqueue(call);
     }
 
@@ -81,7 +100,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx = ctx;
         this.writes = new WriteQueue(ctx.channel().eventLoop(), this);
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
+        this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
+        this.backoff = new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor());
     }
 
     @Override
@@ -90,7 +111,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.handshakeTimer = ctx.executor().schedule(() -> {
             if (!this.helloDone) {
                 // not an asyncrpc client (or a TLS mismatch): do not hold the connection
-                GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, "no HELLO within the handshake timeout of " + timeout + " ms"));
+                closeGracefully(Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, "no HELLO within the handshake timeout of " + timeout + " ms"));
             }
         }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -133,6 +154,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
+        if (this.closing) {
+            frame.release(); // read before the close started (later in the same read, or held by the decoder): nobody is served any more
+            return;
+        }
         boolean owned = true;
         int payloadBytes = frame.payload().readableBytes();
         try {
@@ -229,7 +254,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (nameLength > p.readableBytes()) {
             throw new ProtocolException("call", "CALL operation name length " + nameLength + " exceeds the frame");
         }
-        String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
+        String name = sameName(p, nameLength) ? this.lastName : p.toString(p.readerIndex(), nameLength, StandardCharsets.UTF_8);
+        p.skipBytes(nameLength);
         int flags = frame.flags();
         long timeoutMillis = -1;
         int orderingKey = 0;
@@ -250,12 +276,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
             this.runtime.refused();
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls "
                     + limits.maxConcurrentCalls() + "); the call was not run (safe to retry)");
             return false;
         }
         ServerMethod method;
-        if (name.equals(this.lastName)) {
+        if (name == this.lastName) {
             method = this.lastMethod;
         }
         else {
@@ -265,6 +292,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 return false;
             }
             this.lastName = name;
+            this.lastNameUtf8 = name.getBytes(StandardCharsets.UTF_8);
             this.lastMethod = method;
         }
         if (this.runtime.isDraining()) {
@@ -273,6 +301,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         int charge = p.readableBytes();
         if (!this.runtime.memory().tryReserve(charge)) {
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "the server's memory budget (" + this.runtime.memory().limit()
                     + " bytes for data held for clients) cannot take the " + charge + " argument bytes of this call now;"
                     + " the call was not dispatched (safe to retry)");
@@ -281,6 +310,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (!this.runtime.tryCallStarted()) {
             this.runtime.memory().release(charge);
             this.runtime.refused();
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
                     + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
             return false;
@@ -308,6 +338,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         else {
             submit(call);
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes at the reader index of {@code p} are the last operation's name. */
+    private boolean sameName(ByteBuf p, int length) {
+        byte[] last = this.lastNameUtf8;
+        if (last == null || last.length != length) {
+            return false;
+        }
+        int at = p.readerIndex();
+        for (int i = 0; i < length; i++) {
+            if (p.getByte(at + i) != last[i]) {
+                return false;
+            }
         }
         return true;
     }
@@ -351,6 +396,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatchBatch(run);
         }
         ctx.flush();
+        this.backoff.turnEnded();
     }
 
     /**
@@ -358,7 +404,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * and the calls of each ordering key as one unit of that key's ordered dispatch.
      */
     private void dispatchBatch(List<ServerCallContext> batch) {
-        List<ServerCallContext> run = this.runtime.directDispatch ? runDirect(batch) : batch;
+        List<ServerCallContext> run = runOnLoop(batch);
         if (run.isEmpty()) {
             return;
         }
@@ -407,18 +453,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     /**
-     * Direct dispatch (opt-in): run asynchronous implementations here, on the event loop, in arrival
-     * order, as long as nothing of their ordering key is still queued; from the first call that
-     * cannot run here (a plain implementation, or a key with work pending), the rest of the batch
-     * takes the normal path, so order is kept.
+     * Run asynchronous implementations here, on the event loop, in arrival order, as long as nothing
+     * of their ordering key is still queued: every one with direct dispatch (opt-in), and by default
+     * those whose {@link InlineGate} is open and whose arguments are small (inline dispatch). From the
+     * first call that cannot run here (a plain implementation, a demoted or warming-up operation,
+     * large arguments, or a key with work pending), the rest of the batch takes the normal path, so
+     * order is kept.
      * @return the calls left for the normal path
      */
-    private List<ServerCallContext> runDirect(List<ServerCallContext> batch) {
+    private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
+        boolean direct = this.runtime.directDispatch;
         int i = 0;
         for (; i < batch.size(); i++) {
             ServerCallContext call = batch.get(i);
             if (!call.method.isAsync()) {
                 break;
+            }
+            if (!direct) {
+                InlineGate gate = call.method.inline;
+                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES) {
+                    break;
+                }
             }
             if (call.orderingKey != 0) {
                 OrderedDispatch d = this.ordered.get(call.orderingKey);
@@ -426,7 +481,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                     break;
                 }
             }
-            call.run();
+            call.inline = true;
+            this.runningOnLoop = true;
+            try {
+                call.run();
+            }
+            finally {
+                this.runningOnLoop = false;
+            }
         }
         return (i == 0) ? batch : batch.subList(i, batch.size());
     }
@@ -484,6 +546,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), frame, id, this.peerSettings.maxFrameSize(), "the call"), this.ctx.voidPromise());
     }
 
+    /**
+     * Close with {@code goAway} as the last frame ({@link GracefulClose}); frames read before and
+     * handed on after this are ignored. Event loop.
+     */
+    private void closeGracefully(ByteBuf goAway) {
+        this.closing = true;
+        GracefulClose.close(this.ctx.channel(), goAway);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         this.pipes.writabilityChanged();
@@ -501,16 +572,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         else if (c instanceof ProtocolException pe) {
             this.runtime.protocolErrors.record(pe.kind(), peer(), pe.getMessage());
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
         }
         else if (c instanceof ConnectionTimeoutException te && te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
             ctx.close(); // the client is gone or paused: nobody would read a GOAWAY, so do not linger for it
         }
         else if (c instanceof ConnectionTimeoutException te) {
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
         }
         else if (c instanceof ResourceLimitException re) {
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
         }
         else {
             ctx.close();
@@ -526,6 +597,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
+        this.backoff.stop();
         if (this.helloDone) {
             String peer = peer();
             this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));
@@ -573,7 +645,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release();
             return;
         }
-        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.model.fullName()), this.ctx.voidPromise());
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.fullName), this.ctx.voidPromise());
     }
 
     @Override

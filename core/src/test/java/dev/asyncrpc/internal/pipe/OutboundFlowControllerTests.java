@@ -215,4 +215,39 @@ class OutboundFlowControllerTests {
         ended.enqueueEnd(null, stage());
         assertThat(ended.waitingForCredit()).as("only the end: it goes out without credit").isFalse();
     }
+
+    @Test
+    void pushesAppendedToAPendingTailAreAcceptedWithIt() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(600)), stage());
+        OutboundFlowController.Entry accepted = flow.tail();
+        assertThat(flow.isPending(accepted)).isFalse();
+        assertThat(flow.fits(accepted, 400)).isTrue();
+        assertThat(flow.fits(accepted, 401)).as("an accepted frame must not grow beyond credit").isFalse();
+        List<CompletableFuture<Void>> first = stage();
+        assertThat(flow.enqueue(List.of(frame(600)), first)).isNull();
+        OutboundFlowController.Entry pending = flow.tail();
+        assertThat(flow.isPending(pending)).isTrue();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        flow.appended(pending, 100, 1, second);
+        flow.appended(pending, 50, 1, null); // a subscriber's element: no stage
+        assertThat(flow.encodedOffset()).isEqualTo(1350);
+        assertThat(flow.queuedBytes()).isEqualTo(1350);
+        assertThat(flow.flush(this.sink).frames()).isEqualTo(1);
+        assertThat(flow.onCredit(349)).as("the grown tail ends at 1350").isEmpty();
+        assertThat(flow.onCredit(1)).containsExactly(first.get(0), second);
+        assertThat(flow.flush(this.sink).frames()).isEqualTo(1);
+        assertThat(flow.sentOffset()).isEqualTo(1350);
+    }
+
+    @Test
+    void aPendingTailWithoutStagesTakesAppendedStages() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(1000)), stage());
+        flow.enqueue(List.of(frame(10)), List.of()); // a subscriber's push: an immutable empty list
+        CompletableFuture<Void> s = new CompletableFuture<>();
+        flow.appended(flow.tail(), 10, 1, s);
+        flow.flush(this.sink);
+        assertThat(flow.onCredit(20)).containsExactly(s);
+    }
 }

@@ -1,0 +1,107 @@
+package dev.asyncrpc.internal.pipe;
+
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+
+import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.Status;
+
+/**
+ * Who waits for a receiving end's data: threads blocked in its iterator (waiting on the receiver's
+ * monitor), at most one {@code onAvailable} callback (run once, then forgotten) and at most one
+ * subscriber (signalled on every wake). A wake never runs user code under the monitor or on the
+ * event loop: it notifies the blocked threads and returns what must run outside the monitor
+ * (the callback handed to its executor, the subscriber's signal, which delivers on the executor).
+ *
+ * <p>Not thread-safe: every method but {@link #await} is called with the receiver's monitor held;
+ * {@link #await} takes it.
+ */
+final class InboundWaiters {
+
+    private final Object monitor;
+    private int blocked;
+    private Runnable callback;
+    private Executor callbackExecutor;
+    private Runnable subscriber;
+
+    /** @param monitor the receiver's monitor: blocked threads wait on it */
+    InboundWaiters(Object monitor) {
+        this.monitor = monitor;
+    }
+
+    /** Replace the {@code onAvailable} callback; {@code executor} {@code null} for the pipe's. */
+    void callback(Runnable callback, Executor executor) {
+        this.callback = callback;
+        this.callbackExecutor = executor;
+    }
+
+    /**
+     * Register the subscriber's signal.
+     * @return {@code false} if one was registered before (a pipe is consumed once)
+     */
+    boolean subscriber(Runnable signal) {
+        if (this.subscriber != null) {
+            return false;
+        }
+        this.subscriber = signal;
+        return true;
+    }
+
+    /**
+     * Wake every waiter (monitor held): blocked threads now, the rest through what this returns,
+     * which the caller runs once it has left the monitor.
+     * @param executor where a callback registered without one runs
+     * @return what to run outside the monitor, or {@code null} if nothing
+     */
+    Runnable wake(Executor executor) {
+        if (this.blocked > 0) {
+            this.monitor.notifyAll();
+        }
+        Runnable cb = this.callback;
+        Executor cbExecutor = (this.callbackExecutor != null) ? this.callbackExecutor : executor;
+        this.callback = null;
+        this.callbackExecutor = null;
+        Runnable sub = this.subscriber;
+        if (cb == null && sub == null) {
+            return null;
+        }
+        return () -> {
+            if (cb != null) {
+                PipeTable.execute(cbExecutor, cb);
+            }
+            if (sub != null) {
+                sub.run();
+            }
+        };
+    }
+
+    /**
+     * Block the calling thread until {@code waiting} turns false (takes the monitor; re-checked
+     * after every wake).
+     * @param what names the pipe end in the error
+     * @throws RemoteCallException with {@link Status#CANCELLED} if the thread is interrupted (its
+     *         interrupt flag is set again)
+     */
+    void await(BooleanSupplier waiting, String what) {
+        synchronized (this.monitor) {
+            while (waiting.getAsBoolean()) {
+                this.blocked++;
+                try {
+                    this.monitor.wait();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new RemoteCallException(Status.CANCELLED, "interrupted while waiting for " + what);
+                }
+                finally {
+                    this.blocked--;
+                }
+            }
+        }
+    }
+
+    /** Threads blocked in {@link #await} now. */
+    int blocked() {
+        return this.blocked;
+    }
+}
