@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  */
 public final class ForkedServer implements AutoCloseable {
 
+    /**
+     * Extra options for the server's JVM, separated by spaces, for measuring an attack (for example
+     * {@code -Dasyncrpc.hostile.server-jvm-options="-Xlog:gc:file=gc.log -XX:StartFlightRecording=filename=server.jfr"}).
+     */
+    public static final String JVM_OPTIONS = "asyncrpc.hostile.server-jvm-options";
+
     /** The lines kept for a failure message; the watch for leaks and OOM sees every line. */
     private static final int KEPT_LINES = 2_000;
 
@@ -36,9 +42,13 @@ public final class ForkedServer implements AutoCloseable {
 
     public ForkedServer(String maxHeap) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        List<String> command = List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-Xmx" + maxHeap, "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=paranoid", "-Dio.netty.leakDetectionLevel=paranoid",
-                "-cp", System.getProperty("java.class.path"), HostileServerMain.class.getName());
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-Xmx" + maxHeap, "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=paranoid", "-Dio.netty.leakDetectionLevel=paranoid"));
+        String extra = System.getProperty(JVM_OPTIONS, "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HostileServerMain.class.getName()));
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
         this.commands = this.process.getOutputStream();
         Thread reader = new Thread(this::readOutput, "forked-server-output");

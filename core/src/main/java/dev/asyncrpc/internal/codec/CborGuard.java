@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  * <li>a decimal fraction or bigfloat (tags 4 and 5) whose exponent lies beyond
  * &plusmn;{@link #MAX_DECIMAL_EXPONENT} (reading {@code 1E+1000} as a {@code BigInteger} costs a
  * power of ten per element);</li>
+ * <li>a text string that is not well-formed UTF-8 (Jackson would read lone surrogates into a
+ * string it cannot write again);</li>
  * <li>a simple value other than false, true, null and undefined (Jackson would hand an untyped
  * target one of its own types);</li>
  * <li>a length or element count larger than the bytes that are left, reserved or misplaced
@@ -152,6 +154,12 @@ final class CborGuard {
                         if (arg < 0 || arg > end - pos) {
                             throw refuse("a string of " + Long.toUnsignedString(arg) + " bytes with " + (end - pos) + " bytes left", at);
                         }
+                        if (major == 3) {
+                            int bad = firstInvalidUtf8(in, pos, pos + (int) arg);
+                            if (bad >= 0) {
+                                throw refuse("a text string that is not well-formed UTF-8", bad - start);
+                            }
+                        }
                         pos += (int) arg;
                     }
                 }
@@ -189,6 +197,58 @@ final class CborGuard {
         if (pos != end) {
             throw refuse((end - pos) + " bytes after the value", pos - start);
         }
+    }
+
+    /**
+     * Where the bytes {@code [from, to)} stop being well-formed UTF-8 (RFC 3629: no overlong forms,
+     * no surrogates, nothing above U+10FFFF, no truncated sequence), or -1 if they are. Jackson
+     * would otherwise read such bytes into a string with lone surrogates that it cannot write
+     * again (found by fuzzing).
+     */
+    static int firstInvalidUtf8(ByteBuffer in, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int b = in.get(i);
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xff;
+            int n;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                n = 1;
+            }
+            else if (b >= 0xe0 && b <= 0xef) {
+                n = 2;
+                lo = (b == 0xe0) ? 0xa0 : 0x80; // 0xe0: no overlong form
+                hi = (b == 0xed) ? 0x9f : 0xbf; // 0xed: no surrogate
+            }
+            else if (b >= 0xf0 && b <= 0xf4) {
+                n = 3;
+                lo = (b == 0xf0) ? 0x90 : 0x80; // 0xf0: no overlong form
+                hi = (b == 0xf4) ? 0x8f : 0xbf; // 0xf4: nothing above U+10FFFF
+            }
+            else {
+                return i;
+            }
+            if (to - i <= n) {
+                return i;
+            }
+            int second = in.get(i + 1) & 0xff;
+            if (second < lo || second > hi) {
+                return i;
+            }
+            for (int k = 2; k <= n; k++) {
+                int next = in.get(i + k) & 0xff;
+                if (next < 0x80 || next > 0xbf) {
+                    return i;
+                }
+            }
+            i += n + 1;
+        }
+        return -1;
     }
 
     private static int push(long[] left, int[] chunk, int depth, long items, int chunkMajor, int at) {

@@ -134,6 +134,11 @@ public final class Codecs {
             catch (JacksonException | IOException ex) {
                 throw new CodecException("cannot decode " + this.type + ": " + originalMessage(ex), ex);
             }
+            catch (IllegalArgumentException | ArithmeticException ex) {
+                // Jackson lets some number conversions throw these (found by fuzzing: NaN read as a
+                // BigInteger throws NumberFormatException): the peer sent a bad value, not a bug of ours
+                throw new CodecException("cannot decode " + this.type + ": " + ex.getMessage(), ex);
+            }
         }
 
         private static String originalMessage(Exception ex) {

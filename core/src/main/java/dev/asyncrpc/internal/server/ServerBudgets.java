@@ -16,10 +16,18 @@ import java.util.concurrent.ExecutorService;
  * <li>worker threads: at most 64, one per core started without waiting, retired after 60 s idle;</li>
  * <li>workers parked at once on pipes that hold no data yet, each replaced by another thread while
  * it waits: 256 (so at most 64 + 256 worker threads);</li>
- * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1).</li>
+ * <li>tasks of one connection on the workers at once: half the most worker threads (at least 1);</li>
+ * <li>frames one connection may have handled per turn of its event loop: {@link #FRAMES_PER_TURN}.</li>
  * </ul>
  */
 public final class ServerBudgets {
+
+    /**
+     * The most frames of one connection decoded and handled per turn of its event loop; the rest of
+     * what was read waits (reading paused) for the next turn, after the loop's other connections,
+     * accepts and tasks. Bounds the time one peer flooding small frames holds an event loop.
+     */
+    public static final int FRAMES_PER_TURN = 64;
 
     /** Heap assumed per call in progress when the server-wide budget is derived from the heap. */
     public static final long HEAP_PER_CALL = 8 * 1024;

@@ -18,6 +18,8 @@ import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
 import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.PingResponder;
+import dev.asyncrpc.internal.transport.ReadBackoff;
+import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.ResourceLimitException;
 import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
@@ -41,10 +43,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final WorkLane lane;
     private WriteQueue writes;
     private PipeTable pipes;
+    /** Slows reading while this connection's calls are refused for a spent budget. */
+    private ReadBackoff backoff;
     private ChannelHandlerContext ctx;
 
     // event loop only
     private boolean helloDone;
+    /** A graceful close has started (its GOAWAY is on its way): frames are ignored from now on. */
+    private boolean closing;
     private int highestCallId;
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
@@ -83,6 +89,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
         this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
+        this.backoff = new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor());
     }
 
     @Override
@@ -91,7 +98,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.handshakeTimer = ctx.executor().schedule(() -> {
             if (!this.helloDone) {
                 // not an asyncrpc client (or a TLS mismatch): do not hold the connection
-                GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, "no HELLO within the handshake timeout of " + timeout + " ms"));
+                closeGracefully(Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, "no HELLO within the handshake timeout of " + timeout + " ms"));
             }
         }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -134,6 +141,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
+        if (this.closing) {
+            frame.release(); // read before the close started (later in the same read, or held by the decoder): nobody is served any more
+            return;
+        }
         boolean owned = true;
         int payloadBytes = frame.payload().readableBytes();
         try {
@@ -251,6 +262,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         if (this.calls.size() >= limits.maxConcurrentCalls()) {
             this.runtime.refused();
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls "
                     + limits.maxConcurrentCalls() + "); the call was not run (safe to retry)");
             return false;
@@ -274,6 +286,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         int charge = p.readableBytes();
         if (!this.runtime.memory().tryReserve(charge)) {
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "the server's memory budget (" + this.runtime.memory().limit()
                     + " bytes for data held for clients) cannot take the " + charge + " argument bytes of this call now;"
                     + " the call was not dispatched (safe to retry)");
@@ -282,6 +295,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (!this.runtime.tryCallStarted()) {
             this.runtime.memory().release(charge);
             this.runtime.refused();
+            this.backoff.refused();
             error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
                     + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
             return false;
@@ -352,6 +366,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatchBatch(run);
         }
         ctx.flush();
+        this.backoff.turnEnded();
     }
 
     /**
@@ -485,6 +500,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), frame, id, this.peerSettings.maxFrameSize(), "the call"), this.ctx.voidPromise());
     }
 
+    /**
+     * Close with {@code goAway} as the last frame ({@link GracefulClose}); frames read before and
+     * handed on after this are ignored. Event loop.
+     */
+    private void closeGracefully(ByteBuf goAway) {
+        this.closing = true;
+        GracefulClose.close(this.ctx.channel(), goAway);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         this.pipes.writabilityChanged();
@@ -502,16 +526,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         else if (c instanceof ProtocolException pe) {
             this.runtime.protocolErrors.record(pe.kind(), peer(), pe.getMessage());
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.PROTOCOL_ERROR, pe.getMessage()));
         }
         else if (c instanceof ConnectionTimeoutException te && te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
             ctx.close(); // the client is gone or paused: nobody would read a GOAWAY, so do not linger for it
         }
         else if (c instanceof ConnectionTimeoutException te) {
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.UNAVAILABLE, te.getMessage()));
         }
         else if (c instanceof ResourceLimitException re) {
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
+            closeGracefully(Frames.goAway(ctx.alloc(), this.highestCallId, Status.RESOURCE_EXHAUSTED, re.getMessage()));
         }
         else {
             ctx.close();
@@ -527,6 +551,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
+        this.backoff.stop();
         if (this.helloDone) {
             String peer = peer();
             this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));

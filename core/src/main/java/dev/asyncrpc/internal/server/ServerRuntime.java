@@ -195,14 +195,15 @@ public final class ServerRuntime implements AutoCloseable {
                         }
                         ServerRuntime.this.connections.add(ch);
                         ConnectionOptions o = ServerRuntime.this.options;
-                        ch.pipeline().addLast("read-gate", new ReadGate());
+                        ReadGate gate = new ReadGate();
+                        ch.pipeline().addLast("read-gate", gate);
                         if (ServerRuntime.this.sslContext != null) {
                             io.netty.handler.ssl.SslContext ssl = new io.netty.handler.ssl.JdkSslContext(ServerRuntime.this.sslContext, false,
                                     null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE, null, ServerRuntime.this.clientAuth, null, false);
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
-                        ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize()));
+                        ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize(), ServerBudgets.FRAMES_PER_TURN, gate));
                         if (!o.frameReadTimeout().isZero()) {
                             ch.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
                         }

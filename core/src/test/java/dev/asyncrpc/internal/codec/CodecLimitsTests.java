@@ -106,6 +106,38 @@ class CodecLimitsTests {
     }
 
     @Test
+    void textThatIsNotWellFormedUtf8IsRefused() {
+        for (String text : List.of("", "plain", "caf\u00e9", "\u20ac 5", "\ud83d\ude00", "\udbff\udfff", "\u0800\uffff")) {
+            assertThat(roundTrip(String.class, text)).as(text).isEqualTo(text);
+        }
+        int[][] bad = { { 0x80 }, { 0xc0, 0xaf }, { 0xc1, 0xbf }, { 0xe0, 0x80, 0xaf }, { 0xed, 0xa0, 0x80 }, { 0xed, 0xbf, 0xbf },
+            { 0xf0, 0x8f, 0xbf, 0xbf }, { 0xf4, 0x90, 0x80, 0x80 }, { 0xf5, 0x80, 0x80, 0x80 }, { 0xff }, { 0xe2, 0x82 },
+            { 0x41, 0xc3 }, { 0xe2, 0x28, 0xa1 }, { 0xf6, 0xf6, 0xf6, 0xf6 } };
+        for (int[] utf8 : bad) {
+            int[] cbor = new int[utf8.length + 1];
+            cbor[0] = 0x60 + utf8.length; // a text string of that many bytes
+            System.arraycopy(utf8, 0, cbor, 1, utf8.length);
+            assertThatThrownBy(() -> decode(String.class, bytes(cbor))).as(Arrays.toString(utf8)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("a text string that is not well-formed UTF-8 (at byte");
+        }
+        // found by fuzzing: an untyped list holding such a string could not be written again
+        assertThatThrownBy(() -> decode(Object.class, bytes(0x9f, 0x64, 0xf6, 0xf6, 0xf6, 0xf6, 0xa0, 0xff)))
+            .isInstanceOf(CodecException.class).hasMessageContaining("not well-formed UTF-8 (at byte 2)");
+        assertThatThrownBy(() -> decode(String.class, bytes(0x7f, 0x61, 0x41, 0x62, 0xed, 0xa0, 0xff))).as("in a chunk")
+            .isInstanceOf(CodecException.class).hasMessageContaining("not well-formed UTF-8 (at byte 4)");
+    }
+
+    @Test
+    void aNotANumberReadAsABigNumberIsACodecError() {
+        // found by fuzzing: Jackson threw NumberFormatException, which escaped the codec
+        byte[] nan = bytes(0xfb, 0xff, 0xff, 0x08, 0xf9, 0xff, 0x00, 0x00, 0x08);
+        assertThatThrownBy(() -> decode(BigInteger.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, nan)).isInstanceOf(CodecException.class).hasMessageContaining("cannot decode");
+        assertThatThrownBy(() -> decode(BigDecimal.class, bytes(0xf9, 0x7c, 0x00))).as("infinity, half precision")
+            .isInstanceOf(CodecException.class);
+    }
+
+    @Test
     void aTinyDoubleReadAsABigDecimalIsEncodedWithinTheLimit() {
         // found by fuzzing: the float64 0x0900000000000000 read as a BigDecimal has an exponent of -261,
         // which the limit of 256 refused when the value was sent on

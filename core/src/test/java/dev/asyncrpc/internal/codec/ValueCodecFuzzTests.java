@@ -51,14 +51,48 @@ class ValueCodecFuzzTests {
             if (value == null || type == byte[].class) {
                 continue;
             }
-            ByteBuf out = Unpooled.buffer();
+            byte[] once = encode(codec, value);
+            ByteBuf out = Unpooled.wrappedBuffer(once);
+            Object again;
             try {
-                codec.encode(value, out);
-                assertThat(codec.decode(out)).as("%s decoded from its own encoding", type.getTypeName()).isEqualTo(value);
+                again = codec.decode(out);
             }
             finally {
                 out.release();
             }
+            // an untyped (Object) target reads an integer as Integer or Long by its encoded width, which
+            // our encoding makes minimal (-10 sent in 8 bytes comes back as an Integer): compare encodings
+            if (containsNoBytes(value) && !type.getTypeName().contains("java.lang.Object")) {
+                assertThat(again).as("%s decoded from its own encoding", type.getTypeName()).isEqualTo(value);
+            }
+            // byte arrays nested in lists and maps compare by identity: compare the encodings instead
+            assertThat(encode(codec, again)).as("%s encoded again", type.getTypeName()).isEqualTo(once);
         }
+    }
+
+    private static byte[] encode(ValueCodec codec, Object value) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            codec.encode(value, out);
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        }
+        finally {
+            out.release();
+        }
+    }
+
+    private static boolean containsNoBytes(Object value) {
+        if (value instanceof byte[]) {
+            return false;
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return c.stream().allMatch(ValueCodecFuzzTests::containsNoBytes);
+        }
+        if (value instanceof java.util.Map<?, ?> m) {
+            return m.values().stream().allMatch(ValueCodecFuzzTests::containsNoBytes);
+        }
+        return true;
     }
 }

@@ -68,4 +68,160 @@ class FrameDecoderTests {
         ((Frame) ch.readInbound()).release();
         ch.finishAndReleaseAll();
     }
+
+    /** A backlog that records what the decoder asks and runs the next turn when the test says. */
+    private static final class RecordingBacklog implements FrameDecoder.Backlog {
+
+        final List<String> events = new ArrayList<>();
+        Runnable nextTurn;
+
+        @Override
+        public void holding(Runnable nextTurn) {
+            this.events.add("holding");
+            this.nextTurn = nextTurn;
+        }
+
+        @Override
+        public void released() {
+            this.events.add("released");
+        }
+
+        void runNextTurn() {
+            Runnable turn = this.nextTurn;
+            this.nextTurn = null;
+            turn.run();
+        }
+    }
+
+    /** Counts frames and read batches after the decoder. */
+    private static final class Batches extends ChannelInboundHandlerAdapter {
+
+        final List<Integer> sizes = new ArrayList<>();
+        int current;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ((Frame) msg).release();
+            this.current++;
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            this.sizes.add(this.current);
+            this.current = 0;
+        }
+    }
+
+    private static ByteBuf frames(int count) {
+        ByteBuf all = Unpooled.buffer();
+        for (int i = 0; i < count; i++) {
+            ByteBuf f = frame(0x30, 8);
+            all.writeBytes(f);
+            f.release();
+        }
+        return all;
+    }
+
+    @Test
+    void passesOnAtMostItsQuotaPerReadBatchAndTheRestInTurnsOfTheirOwn() {
+        RecordingBacklog backlog = new RecordingBacklog();
+        Batches batches = new Batches();
+        FrameDecoder decoder = new FrameDecoder(1024, 4, backlog);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, batches);
+        ch.writeInbound(frames(10)); // one read batch
+        assertThat(batches.sizes).containsExactly(4);
+        assertThat(decoder.isHolding()).isTrue();
+        assertThat(backlog.events).containsExactly("holding");
+        assertThat(decoder.partialFrameLength()).as("what is held is complete: no frame read timeout, no budget charge").isZero();
+        backlog.runNextTurn();
+        assertThat(batches.sizes).containsExactly(4, 4);
+        assertThat(backlog.events).containsExactly("holding", "holding");
+        backlog.runNextTurn();
+        assertThat(batches.sizes).containsExactly(4, 4, 2);
+        assertThat(backlog.events).containsExactly("holding", "holding", "released");
+        assertThat(decoder.isHolding()).isFalse();
+        assertThat(decoder.framesDecoded()).isEqualTo(10);
+        ch.writeInbound(frames(3)); // the next read batch has its whole quota again
+        assertThat(batches.sizes).containsExactly(4, 4, 2, 3);
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void bytesThatArriveWhileFramesAreHeldWaitBehindThem() {
+        RecordingBacklog backlog = new RecordingBacklog();
+        Batches batches = new Batches();
+        FrameDecoder decoder = new FrameDecoder(1024, 4, backlog);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, batches);
+        ch.writeInbound(frames(6));
+        ch.writeInbound(frames(2)); // read although the backlog should have paused reading: held too, in order
+        assertThat(batches.sizes).containsExactly(4, 0);
+        backlog.runNextTurn();
+        assertThat(batches.sizes).containsExactly(4, 0, 4);
+        assertThat(backlog.events).containsExactly("holding", "released");
+        assertThat(decoder.framesDecoded()).isEqualTo(8);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPartialFrameAfterTheHeldOnesIsReportedOnceTheyArePassedOn() {
+        RecordingBacklog backlog = new RecordingBacklog();
+        FrameDecoder decoder = new FrameDecoder(1024, 2, backlog);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new Batches());
+        ByteBuf in = frames(3);
+        ByteBuf big = frame(0x10, 500);
+        in.writeBytes(big, 0, 100);
+        big.release();
+        ch.writeInbound(in);
+        assertThat(decoder.partialFrameLength()).isZero();
+        backlog.runNextTurn();
+        assertThat(decoder.isHolding()).isFalse();
+        assertThat(decoder.partialFrameLength()).isEqualTo(510);
+        assertThat(backlog.events).containsExactly("holding", "released");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void whatIsHeldIsDecodedAtOnceWhenTheInputCloses() {
+        RecordingBacklog backlog = new RecordingBacklog();
+        Batches batches = new Batches();
+        FrameDecoder decoder = new FrameDecoder(1024, 4, backlog);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, batches);
+        ch.writeInbound(frames(10));
+        ch.close(); // channelInactive: the decoder's last decode
+        assertThat(decoder.framesDecoded()).isEqualTo(10);
+        assertThat(batches.sizes).containsExactly(4, 6);
+        backlog.runNextTurn(); // a turn scheduled before the close does nothing
+        assertThat(batches.sizes).containsExactly(4, 6);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anErrorInALaterTurnIsRaisedOnceAndReleasesTheBacklog() {
+        RecordingBacklog backlog = new RecordingBacklog();
+        FrameDecoder decoder = new FrameDecoder(1024, 2, backlog);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new Batches(), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                FrameDecoderTests.this.errors.add(cause.getCause() != null ? cause.getCause() : cause);
+            }
+        });
+        ByteBuf in = frames(3);
+        in.writeInt(5000).writeByte(0x10); // above maxFrameSize, behind the held frames
+        ch.writeInbound(in);
+        assertThat(this.errors).isEmpty();
+        backlog.runNextTurn();
+        assertThat(this.errors).singleElement().isInstanceOfSatisfying(ProtocolException.class, ex -> assertThat(ex.kind()).isEqualTo("frame-length"));
+        assertThat(decoder.isFailed()).isTrue();
+        assertThat(decoder.framesDecoded()).isEqualTo(3);
+        assertThat(backlog.events).containsExactly("holding", "released");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aQuotaNeedsABacklog() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new FrameDecoder(1024, 4, null))
+                .withMessageContaining("backlog");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new FrameDecoder(1024, -1, null))
+                .withMessage("framesPerTurn: -1 (expected: >= 0)");
+    }
 }
