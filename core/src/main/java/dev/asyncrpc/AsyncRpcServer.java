@@ -320,6 +320,14 @@ public final class AsyncRpcServer implements AutoCloseable {
     }
 
     /**
+     * The limit of the adaptive inline dispatch ({@link Builder#inlineDispatchLimit}).
+     * @return the longest one invocation of an asynchronous implementation may take on an event loop; zero when inline dispatch is off
+     */
+    public java.time.Duration inlineDispatchLimit() {
+        return java.time.Duration.ofNanos(this.runtime.inlineDispatchLimit());
+    }
+
+    /**
      * The most threads of the server's own worker pool parked at once ({@link Builder#maxParkedWorkers(int)}).
      * @return the limit, or -1 when the server runs on an executor it was given
      */
@@ -404,6 +412,7 @@ public final class AsyncRpcServer implements AutoCloseable {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private CallObserver observer = CallObserver.NONE;
         private boolean directDispatch;
+        private java.time.Duration inlineDispatchLimit = java.time.Duration.ofNanos(ServerRuntime.DEFAULT_INLINE_DISPATCH_LIMIT_NANOS);
         private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
         private int maxConnections = 10_000;
         private long memoryBudget = -1;
@@ -591,6 +600,29 @@ public final class AsyncRpcServer implements AutoCloseable {
          */
         public Builder directDispatch(boolean direct) {
             this.directDispatch = direct;
+            return this;
+        }
+
+        /**
+         * Adaptive inline dispatch, on by default: a small call (arguments up to 8 KiB) of an
+         * asynchronous implementation (returning a {@code CompletableFuture} or
+         * {@code CompletionStage}, or taking an {@link AsyncReply}; without pipes, and of a service
+         * without {@link ServerInterceptor}s) runs on the event loop that read it, saving the hand-off
+         * to a worker and back. An operation starts on the workers; after 32 invocations there, none
+         * slower than {@code limit}, its calls run inline. Every invocation of the method is timed
+         * (to its return, not to the completion of its future); the first one slower than
+         * {@code limit} sends the operation back to the workers for good and logs a WARN naming it.
+         * Plain implementations always run on the workers. {@link #directDispatch(boolean)} runs
+         * every asynchronous call on the event loop, without this check.
+         * @param limit the longest one invocation may take (default 500 µs); {@link java.time.Duration#ZERO} turns inline dispatch off
+         * @return this builder
+         */
+        public Builder inlineDispatchLimit(java.time.Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative()) {
+                throw new IllegalArgumentException("inlineDispatchLimit: " + limit + " (expected: >= 0; 0 turns inline dispatch off)");
+            }
+            this.inlineDispatchLimit = limit;
             return this;
         }
 
@@ -843,6 +875,7 @@ public final class AsyncRpcServer implements AutoCloseable {
             ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
                     auth, this.observer);
             runtime.directDispatch(this.directDispatch);
+            runtime.inlineDispatchLimit(this.inlineDispatchLimit.toNanos());
             runtime.options(this.options);
             runtime.maxConnections(this.maxConnections);
             runtime.memoryBudget(new dev.asyncrpc.internal.MemoryBudget(this.memoryBudget > 0 ? this.memoryBudget

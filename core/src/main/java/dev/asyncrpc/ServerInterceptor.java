@@ -26,7 +26,9 @@ import java.security.Principal;
  *
  * <p>Interceptors run on the thread that then runs the implementation: a worker, or with
  * {@link AsyncRpcServer.Builder#directDispatch(boolean) direct dispatch} and an asynchronous
- * implementation the event loop (an interceptor must then not block). They run after the call was
+ * implementation the event loop (an interceptor must then not block). The default inline dispatch
+ * ({@link AsyncRpcServer.Builder#inlineDispatchLimit}) never applies to a service with
+ * interceptors: its calls always start on a worker. They run after the call was
  * admitted (limits, draining) and before its arguments are decoded, so a refused call costs no
  * decoding.
  */

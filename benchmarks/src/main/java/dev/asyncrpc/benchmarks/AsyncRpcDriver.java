@@ -56,6 +56,7 @@ final class AsyncRpcDriver implements Driver {
     private final boolean asyncServer;
     private final boolean direct;
     private final boolean plainCaller;
+    private final boolean inline;
     private Echo plain;
     private AsyncRpcServer server;
     private AsyncRpcClient client;
@@ -81,9 +82,21 @@ final class AsyncRpcDriver implements Driver {
      * @param plainCaller whether the caller is plain: it blocks on {@link Echo} (measured at W=1 only)
      */
     AsyncRpcDriver(boolean asyncServer, boolean direct, boolean plainCaller) {
+        this(asyncServer, direct, plainCaller, true);
+    }
+
+    /**
+     * @param asyncServer whether the server implementation is asynchronous
+     * @param direct whether to use the opt-in direct modes
+     * @param plainCaller whether the caller is plain
+     * @param inline whether the server keeps its default inline dispatch; {@code false} sets its limit to 0, so that
+     *        an asynchronous implementation always runs on a worker (the default before inline dispatch)
+     */
+    AsyncRpcDriver(boolean asyncServer, boolean direct, boolean plainCaller, boolean inline) {
         this.asyncServer = asyncServer;
         this.direct = direct;
         this.plainCaller = plainCaller;
+        this.inline = inline;
     }
 
     @Override
@@ -93,19 +106,24 @@ final class AsyncRpcDriver implements Driver {
 
     @Override
     public String name() {
-        return this.plainCaller ? "asyncrpc-plain" : this.direct ? "asyncrpc-direct" : this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
+        return this.plainCaller ? "asyncrpc-plain" : this.direct ? "asyncrpc-direct" : !this.inline ? "asyncrpc-workers" : this.asyncServer ? "asyncrpc" : "asyncrpc-sync";
     }
 
     @Override
     public String description() {
         return (this.asyncServer ? "async implementation (completed CompletableFuture)" : "plain implementation (server worker pool)")
-                + (this.plainCaller ? ", plain (blocking) caller" : ", CompletableFuture caller") + ", " + (this.direct ? "directDispatch + directCompletion (event loops)" : "builder defaults");
+                + (this.plainCaller ? ", plain (blocking) caller" : ", CompletableFuture caller") + ", " + (this.direct ? "directDispatch + directCompletion (event loops)"
+                        : this.inline ? "builder defaults" : "builder defaults but inlineDispatchLimit(0): the implementation always on a worker");
     }
 
     @Override
     public void start() {
         Object impl = this.asyncServer ? new AsyncEchoImpl() : new EchoImpl();
-        this.server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).directDispatch(this.direct).build().start();
+        AsyncRpcServer.Builder builder = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(impl).directDispatch(this.direct);
+        if (!this.inline) {
+            builder.inlineDispatchLimit(java.time.Duration.ZERO);
+        }
+        this.server = builder.build().start();
         this.client = AsyncRpcClient.builder().address("127.0.0.1:" + this.server.port()).directCompletion(this.direct).build();
         this.echo = this.client.proxy(EchoAsync.class);
         this.plain = this.client.proxy(Echo.class);

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Settings, as program arguments {@code key=value} or system properties {@code -Dbench.key=value}
  * (arguments win): {@code systems} (default all: {@code asyncrpc,asyncrpc-sync,asyncrpc-plain,asyncrpc-direct,grpc,grpc-direct,netty,netty-min};
- * {@code asyncrpc-plain} is a blocking caller, measured at W=1 only; {@code asyncrpc-spring,asyncrpc-bearer} run only when named),
+ * {@code asyncrpc-plain} is a blocking caller, measured at W=1 only; {@code asyncrpc-spring,asyncrpc-bearer,asyncrpc-workers} run only when named),
  * {@code windows} ({@code 1,64,256}), {@code payload} (bytes, 64), {@code warmup} (per system, 5s),
  * {@code measure} (1200ms), {@code ramp} (100ms), {@code rounds} (5). Durations take {@code ms},
  * {@code s} or ISO-8601. Everything listens and connects on 127.0.0.1 only.
@@ -38,6 +38,9 @@ public final class UnaryBenchmark {
 
     /** Systems run only when named: the Spring Boot server without and with bearer tokens. */
     static final List<String> SECURITY_SYSTEMS = List.of("asyncrpc-spring", "asyncrpc-bearer");
+
+    /** Systems run only when named: {@code asyncrpc} with inline dispatch off (its implementation always on a worker). */
+    static final List<String> EXTRA_SYSTEMS = List.of("asyncrpc-workers");
 
     /** The settings of one run. */
     record Config(List<String> systems, int[] windows, int payload, Duration warmup, Duration measure, Duration ramp, int rounds) {
@@ -59,7 +62,7 @@ public final class UnaryBenchmark {
             }
             List<String> systems = List.of(v.getOrDefault("systems", String.join(",", ALL_SYSTEMS)).split("\\s*,\\s*"));
             for (String s : systems) {
-                if (!ALL_SYSTEMS.contains(s) && !SECURITY_SYSTEMS.contains(s)) {
+                if (!ALL_SYSTEMS.contains(s) && !SECURITY_SYSTEMS.contains(s) && !EXTRA_SYSTEMS.contains(s)) {
                     throw new IllegalArgumentException("systems: '" + s + "' (expected some of " + ALL_SYSTEMS + " or " + SECURITY_SYSTEMS + ")");
                 }
             }
@@ -113,6 +116,7 @@ public final class UnaryBenchmark {
             case "asyncrpc-sync" -> new AsyncRpcDriver(false);
             case "asyncrpc-plain" -> new AsyncRpcDriver(false, false, true);
             case "asyncrpc-direct" -> new AsyncRpcDriver(true, true);
+            case "asyncrpc-workers" -> new AsyncRpcDriver(true, false, false, false);
             case "grpc" -> new GrpcDriver(false);
             case "grpc-direct" -> new GrpcDriver(true);
             case "netty" -> new NettyDriver(false);
@@ -255,7 +259,7 @@ public final class UnaryBenchmark {
         System.out.println();
         System.out.println(head.toString().replace("system (median calls/s [min-max])", "ratio of medians"));
         System.out.println(rule);
-        for (String a : List.of("asyncrpc", "asyncrpc-sync", "asyncrpc-plain", "asyncrpc-direct")) {
+        for (String a : List.of("asyncrpc", "asyncrpc-workers", "asyncrpc-sync", "asyncrpc-plain", "asyncrpc-direct")) {
             for (String b : List.of("grpc", "grpc-direct", "netty", "netty-min")) {
                 if (medians.containsKey(a) && medians.containsKey(b)) {
                     StringBuilder row = new StringBuilder("| " + a + " / " + b + " |");

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /** Smoke test: each driver echoes for a fraction of a second with calls outstanding. */
 class UnaryBenchmarkTests {
 
-    static final java.util.List<String> systems = UnaryBenchmark.ALL_SYSTEMS;
+    static final java.util.List<String> systems = java.util.stream.Stream.concat(UnaryBenchmark.ALL_SYSTEMS.stream(),
+            UnaryBenchmark.EXTRA_SYSTEMS.stream()).toList();
 
     @ParameterizedTest
     @FieldSource("systems")

@@ -378,6 +378,7 @@ public final class AsyncRpcServerLifecycle implements SmartLifecycle {
         builder.workerThreads(p.getWorkerThreads());
         builder.maxParkedWorkers(p.getMaxParkedWorkers());
         builder.workerKeepAlive(p.getWorkerKeepAlive());
+        builder.inlineDispatchLimit(p.getInlineDispatchLimit());
         builder.ioThreads(p.getIoThreads());
         builder.maxConnections(p.getMaxConnections());
         if (p.getMemoryBudget() != null) {

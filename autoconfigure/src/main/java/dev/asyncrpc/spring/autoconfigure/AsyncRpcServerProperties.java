@@ -48,6 +48,9 @@ public class AsyncRpcServerProperties {
     /** Most tasks of one connection (plain calls, batches of asynchronous calls) on the workers at once, with any executor; the rest wait their turn, so one connection cannot take every worker. Default: half of worker-threads. */
     private @Nullable Integer maxWorkersPerConnection;
 
+    /** Adaptive inline dispatch: small calls of asynchronous implementations run on the event loop once warmed up; an operation with 3 invocations slower than this within 128 goes back to the workers for good (logged at WARN). 0 turns inline dispatch off. */
+    private Duration inlineDispatchLimit = Duration.ofNanos(500000);
+
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */
     private int ioThreads = 0;
 
@@ -141,6 +144,16 @@ public class AsyncRpcServerProperties {
     public void setMaxCallsInProgress(@Nullable Integer maxCallsInProgress) {
         Checks.check(maxCallsInProgress == null || maxCallsInProgress > 0, "asyncrpc.server.max-calls-in-progress", maxCallsInProgress, "> 0");
         this.maxCallsInProgress = maxCallsInProgress;
+    }
+
+    public Duration getInlineDispatchLimit() {
+        return this.inlineDispatchLimit;
+    }
+
+    public void setInlineDispatchLimit(Duration inlineDispatchLimit) {
+        Checks.check(inlineDispatchLimit != null && !inlineDispatchLimit.isNegative(), "asyncrpc.server.inline-dispatch-limit",
+                inlineDispatchLimit, "a duration >= 0 (0 turns inline dispatch off)");
+        this.inlineDispatchLimit = inlineDispatchLimit;
     }
 
     public Duration getWorkerKeepAlive() {

@@ -57,12 +57,13 @@ class AsyncRpcServerAutoConfigurationTests {
     void budgetsAndWorkerPoolPropertiesReachTheServer() {
         this.withEndpoint.withPropertyValues("asyncrpc.server.max-calls-in-progress=500", "asyncrpc.server.max-concurrent-calls=50",
                 "asyncrpc.server.worker-threads=8", "asyncrpc.server.worker-keep-alive=5s", "asyncrpc.server.max-workers-per-connection=2",
-                "asyncrpc.server.max-parked-workers=12")
+                "asyncrpc.server.max-parked-workers=12", "asyncrpc.server.inline-dispatch-limit=2ms")
             .run((context) -> {
                 AsyncRpcServer server = context.getBean(AsyncRpcServerLifecycle.class).getServer();
                 assertThat(server.maxCallsInProgress()).isEqualTo(500);
                 assertThat(server.maxWorkerThreads()).isEqualTo(8);
                 assertThat(server.maxParkedWorkers()).isEqualTo(12);
+                assertThat(server.inlineDispatchLimit()).isEqualTo(java.time.Duration.ofMillis(2));
             });
     }
 
@@ -73,6 +74,7 @@ class AsyncRpcServerAutoConfigurationTests {
             assertThat(server.maxCallsInProgress()).isEqualTo(dev.asyncrpc.internal.server.ServerBudgets.maxCallsInProgress());
             assertThat(server.maxWorkerThreads()).isEqualTo(64);
             assertThat(server.maxParkedWorkers()).isEqualTo(256);
+            assertThat(server.inlineDispatchLimit()).isEqualTo(java.time.Duration.ofNanos(500_000));
         });
     }
 

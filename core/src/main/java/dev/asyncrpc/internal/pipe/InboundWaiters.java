@@ -1,6 +1,7 @@
 package dev.asyncrpc.internal.pipe;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.asyncrpc.RemoteCallException;
@@ -83,11 +84,27 @@ final class InboundWaiters {
      *         interrupt flag is set again)
      */
     void await(BooleanSupplier waiting, String what) {
+        await(waiting, what, 0);
+    }
+
+    /**
+     * Like {@link #await(BooleanSupplier, String)}, for at most {@code millis} ms (0: no limit).
+     * @return whether {@code waiting} turned false
+     */
+    boolean await(BooleanSupplier waiting, String what, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (this.monitor) {
             while (waiting.getAsBoolean()) {
+                long left = 0;
+                if (millis > 0) {
+                    left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999); // rounded up
+                    if (left <= 0) {
+                        return false;
+                    }
+                }
                 this.blocked++;
                 try {
-                    this.monitor.wait();
+                    this.monitor.wait(left);
                 }
                 catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
@@ -97,6 +114,7 @@ final class InboundWaiters {
                     this.blocked--;
                 }
             }
+            return true;
         }
     }
 

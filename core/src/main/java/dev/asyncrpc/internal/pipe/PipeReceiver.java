@@ -398,11 +398,15 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
         }
     }
 
+    /** How long a blocked reader waits for data before it tells its pool that it is parked. */
+    static final long PARK_AFTER_MILLIS = 2;
+
     /**
      * Wait until there is something to pull or the end (blocking; not on the event loop). A thread
-     * of the server's worker pool tells the pool it is parked while it waits ({@link PeerWait}), so
-     * that other calls get a worker meanwhile; the pool may refuse the wait instead
-     * ({@link Status#RESOURCE_EXHAUSTED}, thrown from here).
+     * of the server's worker pool that has waited {@link #PARK_AFTER_MILLIS} in vain tells the pool
+     * it is parked ({@link PeerWait}), so that other calls get a worker meanwhile; the pool may
+     * refuse the wait instead ({@link Status#RESOURCE_EXHAUSTED}, thrown from here). The short
+     * waits between the frames of a flowing pipe never reach the pool.
      */
     private void await() {
         synchronized (this.chunks) {
@@ -410,13 +414,14 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats {
                 throw new IllegalStateException("the blocking iterator of " + this.pipe.describe()
                         + " cannot wait on an event loop: use pull with onAvailable, or subscribe");
             }
-            if (!this.chunks.isEmpty() || this.state != InboundState.OPEN) {
-                return;
-            }
+        }
+        String what = this.pipe.describe();
+        if (this.waiters.await(() -> this.chunks.isEmpty() && this.state == InboundState.OPEN, what, PARK_AFTER_MILLIS)) {
+            return;
         }
         boolean parked = PeerWait.begin(); // outside the monitor: the pool may start a thread
         try {
-            this.waiters.await(() -> this.chunks.isEmpty() && this.state == InboundState.OPEN, this.pipe.describe());
+            this.waiters.await(() -> this.chunks.isEmpty() && this.state == InboundState.OPEN, what);
         }
         finally {
             if (parked) {

@@ -41,8 +41,12 @@ final class Interception implements ServerInterceptor.Call {
      * written only while intercepting, read when the call ends; guarded by {@code this}.
      */
     private List<CallListener> listeners;
-    /** Scopes opened on the dispatching thread, closed by {@link #endDispatch()}; {@code null} before the first. */
-    private List<CallContext.Scope> dispatchScopes;
+    /**
+     * Scopes opened on the dispatching thread, closed by {@link #endDispatch()}: the first in its
+     * own field (most calls have one context or none), any others in the list; {@code null} when none.
+     */
+    private CallContext.Scope firstDispatchScope;
+    private List<CallContext.Scope> moreDispatchScopes;
     private volatile boolean intercepting;
 
     Interception(ServerCall call, ServerInterceptor[] chain, boolean async) {
@@ -78,10 +82,15 @@ final class Interception implements ServerInterceptor.Call {
 
     /** Close the scopes opened on the dispatching thread, in reverse order (that thread). */
     void endDispatch() {
-        List<CallContext.Scope> scopes = this.dispatchScopes;
-        if (scopes != null) {
-            this.dispatchScopes = null;
-            closeAll(scopes);
+        List<CallContext.Scope> more = this.moreDispatchScopes;
+        CallContext.Scope first = this.firstDispatchScope;
+        this.moreDispatchScopes = null;
+        this.firstDispatchScope = null;
+        if (more != null) {
+            closeAll(more);
+        }
+        if (first != null) {
+            closeSafely(first);
         }
     }
 
@@ -170,10 +179,16 @@ final class Interception implements ServerInterceptor.Call {
         CallContext[] next = java.util.Arrays.copyOf(old, old.length + 1);
         next[old.length] = context;
         this.contexts = next;
-        if (this.dispatchScopes == null) {
-            this.dispatchScopes = new ArrayList<>(2);
+        CallContext.Scope scope = openSafely(context);
+        if (this.firstDispatchScope == null) {
+            this.firstDispatchScope = scope;
         }
-        this.dispatchScopes.add(openSafely(context));
+        else {
+            if (this.moreDispatchScopes == null) {
+                this.moreDispatchScopes = new ArrayList<>(2);
+            }
+            this.moreDispatchScopes.add(scope);
+        }
     }
 
     @Override

@@ -48,6 +48,9 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
 
+    /** Whether the call runs on the event loop that read it (inline dispatch); set on the loop before it runs. */
+    boolean inline;
+
     /** Bytes of the server's memory budget the arguments hold until they are decoded or discarded. */
     int argumentCharge;
 
@@ -143,8 +146,18 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         CurrentCall.set(this);
         try {
             EntryWatch watch = this.entry;
+            InlineGate gate = this.method.inline;
             Object result;
-            if (watch == null) {
+            if (gate != null) {
+                long start = System.nanoTime();
+                try {
+                    result = this.method.invoker.invoke(this.method.target, values);
+                }
+                finally {
+                    gate.invoked(System.nanoTime() - start, this.inline);
+                }
+            }
+            else if (watch == null) {
                 result = this.method.invoker.invoke(this.method.target, values);
             }
             else {
@@ -238,6 +251,10 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             return;
         }
         if (result instanceof CompletableFuture<?> future) {
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                reply(future.getNow(null)); // completed already (common for fast implementations): no callback to attach
+                return;
+            }
             boolean cancelNow;
             synchronized (this) {
                 this.returned = future;
@@ -275,13 +292,21 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                     throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
                             + this.method.model.fullName() + " has a bad length " + len);
                 }
-                ByteBuf slice = in.readSlice(len);
+                // the codec reads the argument's bytes from the arguments buffer itself, limited to
+                // them for the time of the decoding (a slice would be one more object per argument)
+                int start = in.readerIndex();
+                int end = in.writerIndex();
+                in.writerIndex(start + len);
                 try {
-                    values[idx[i]] = this.method.argCodecs[i].decode(slice);
+                    values[idx[i]] = this.method.argCodecs[i].decode(in);
                 }
                 catch (CodecException ex) {
                     throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
                             + this.method.model.fullName() + ": " + ex.getMessage());
+                }
+                finally {
+                    in.writerIndex(end);
+                    in.readerIndex(start + len);
                 }
             }
             if (this.method.model.replyParameterIndex() >= 0) {

@@ -31,9 +31,10 @@ import dev.asyncrpc.internal.IntMap;
 
 /**
  * The server end of one connection. On the event loop: the handshake, the call table and its limit,
- * CALL parsing up to the operation lookup. Argument decoding and invocation run on the worker
- * executor: plain implementations one call per task, asynchronous ones batched per read. Replies
- * come back from any thread through the {@link WriteQueue}.
+ * CALL parsing up to the operation lookup, and small calls of asynchronous implementations whose
+ * {@link InlineGate} is open (or all of them with direct dispatch). Otherwise argument decoding and
+ * invocation run on the worker executor: plain implementations one call per task, asynchronous ones
+ * batched per read. Replies come back from any thread through the {@link WriteQueue}.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -55,10 +56,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final IntMap<ServerCallContext> calls = new IntMap<>();
     private List<ServerCallContext> batch = new ArrayList<>();
     private String lastName;
+    /** {@link #lastName} in UTF-8: the next CALL's name is compared with it without decoding. */
+    private byte[] lastNameUtf8;
     private ServerMethod lastMethod;
     /** Decodes CALL metadata, reusing the strings of entries the client sends unchanged (a bearer token). */
     private final MetadataReader metadata = new MetadataReader();
     private final IntMap<OrderedDispatch> ordered = new IntMap<>();
+    /** Whether a call runs on this event loop now, inside a read whose end flushes (see {@link #reply}). */
+    private boolean runningOnLoop;
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
     /** The client's limits, from its HELLO. */
     private Settings peerSettings;
@@ -77,8 +82,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         return this.ctx.alloc();
     }
 
-    /** Queue a finished call's reply frame for writing. Any thread. */
+    /**
+     * Write a finished call's reply frame: at once when the call answers while it runs on this
+     * event loop (the flush at the end of the read sends it), else through the {@link WriteQueue}.
+     * Any thread.
+     */
     void reply(ServerCallContext call) {
+        if (call.pipes == null && this.ctx.executor().inEventLoop() && this.runningOnLoop) {
+            drain(call);
+            return;
+        }
         this.writes.enqueue(call);
     }
 
@@ -241,7 +254,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (nameLength > p.readableBytes()) {
             throw new ProtocolException("call", "CALL operation name length " + nameLength + " exceeds the frame");
         }
-        String name = p.readCharSequence(nameLength, StandardCharsets.UTF_8).toString();
+        String name = sameName(p, nameLength) ? this.lastName : p.toString(p.readerIndex(), nameLength, StandardCharsets.UTF_8);
+        p.skipBytes(nameLength);
         int flags = frame.flags();
         long timeoutMillis = -1;
         int orderingKey = 0;
@@ -268,7 +282,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             return false;
         }
         ServerMethod method;
-        if (name.equals(this.lastName)) {
+        if (name == this.lastName) {
             method = this.lastMethod;
         }
         else {
@@ -278,6 +292,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 return false;
             }
             this.lastName = name;
+            this.lastNameUtf8 = name.getBytes(StandardCharsets.UTF_8);
             this.lastMethod = method;
         }
         if (this.runtime.isDraining()) {
@@ -323,6 +338,21 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         else {
             submit(call);
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes at the reader index of {@code p} are the last operation's name. */
+    private boolean sameName(ByteBuf p, int length) {
+        byte[] last = this.lastNameUtf8;
+        if (last == null || last.length != length) {
+            return false;
+        }
+        int at = p.readerIndex();
+        for (int i = 0; i < length; i++) {
+            if (p.getByte(at + i) != last[i]) {
+                return false;
+            }
         }
         return true;
     }
@@ -374,7 +404,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * and the calls of each ordering key as one unit of that key's ordered dispatch.
      */
     private void dispatchBatch(List<ServerCallContext> batch) {
-        List<ServerCallContext> run = this.runtime.directDispatch ? runDirect(batch) : batch;
+        List<ServerCallContext> run = runOnLoop(batch);
         if (run.isEmpty()) {
             return;
         }
@@ -423,18 +453,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     /**
-     * Direct dispatch (opt-in): run asynchronous implementations here, on the event loop, in arrival
-     * order, as long as nothing of their ordering key is still queued; from the first call that
-     * cannot run here (a plain implementation, or a key with work pending), the rest of the batch
-     * takes the normal path, so order is kept.
+     * Run asynchronous implementations here, on the event loop, in arrival order, as long as nothing
+     * of their ordering key is still queued: every one with direct dispatch (opt-in), and by default
+     * those whose {@link InlineGate} is open and whose arguments are small (inline dispatch). From the
+     * first call that cannot run here (a plain implementation, a demoted or warming-up operation,
+     * large arguments, or a key with work pending), the rest of the batch takes the normal path, so
+     * order is kept.
      * @return the calls left for the normal path
      */
-    private List<ServerCallContext> runDirect(List<ServerCallContext> batch) {
+    private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
+        boolean direct = this.runtime.directDispatch;
         int i = 0;
         for (; i < batch.size(); i++) {
             ServerCallContext call = batch.get(i);
             if (!call.method.isAsync()) {
                 break;
+            }
+            if (!direct) {
+                InlineGate gate = call.method.inline;
+                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES) {
+                    break;
+                }
             }
             if (call.orderingKey != 0) {
                 OrderedDispatch d = this.ordered.get(call.orderingKey);
@@ -442,7 +481,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                     break;
                 }
             }
-            call.run();
+            call.inline = true;
+            this.runningOnLoop = true;
+            try {
+                call.run();
+            }
+            finally {
+                this.runningOnLoop = false;
+            }
         }
         return (i == 0) ? batch : batch.subList(i, batch.size());
     }
@@ -599,7 +645,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release();
             return;
         }
-        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.model.fullName()), this.ctx.voidPromise());
+        this.ctx.write(ReplyLimit.fit(this.ctx.alloc(), response, call.id, this.peerSettings.maxFrameSize(), call.method.fullName), this.ctx.voidPromise());
     }
 
     @Override

@@ -20,9 +20,14 @@ final class ServerMethod {
     /** The operation's pipes, or {@code null} if it has none. */
     final PipePlan pipes;
     final dev.asyncrpc.CallObserver.CallInfo info;
+    /** {@code service/operation}, made once (messages, the reply limit). */
+    final String fullName;
+    /** Whether and when its calls may run on the event loop ({@link InlineGate}); {@code null}: never. Set before the server starts. */
+    InlineGate inline;
 
     ServerMethod(OperationModel model, Object target, Codecs codecs) {
         this.model = model;
+        this.fullName = model.fullName();
         this.target = target;
         this.method = model.method();
         this.method.setAccessible(true);

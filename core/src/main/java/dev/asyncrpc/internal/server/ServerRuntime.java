@@ -56,6 +56,14 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
     boolean directDispatch;
+    /** The longest an inline-dispatched invocation may take before its operation is demoted; 0: off. */
+    private long inlineDispatchLimitNanos = DEFAULT_INLINE_DISPATCH_LIMIT_NANOS;
+
+    /** The default limit of {@link #inlineDispatchLimit}: 500 µs. */
+    public static final long DEFAULT_INLINE_DISPATCH_LIMIT_NANOS = 500_000;
+
+    /** Arguments larger than this are decoded on a worker, never inline. */
+    static final int INLINE_MAX_ARGUMENT_BYTES = 8192;
     private ServerInterceptors interceptors = ServerInterceptors.NONE;
     private ExceptionMapping exceptionMapping = ExceptionMapping.DEFAULT;
     private boolean closed;
@@ -183,6 +191,10 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Bind and start accepting. */
     public void start() {
+        for (ServerMethod m : this.registry.methods()) {
+            m.inline = this.directDispatch ? null
+                    : InlineGate.of(m, this.inlineDispatchLimitNanos, this.interceptors.forService(m.model.service()).length > 0);
+        }
         EventLoopGroup group = this.transports.group(this.endpoint.kind());
         ServerBootstrap b = new ServerBootstrap().group(group)
                 .channel(this.transports.serverChannelType(this.endpoint.kind()))
@@ -354,6 +366,23 @@ public final class ServerRuntime implements AutoCloseable {
 
     ExceptionMapping exceptionMapping() {
         return this.exceptionMapping;
+    }
+
+    /**
+     * Adaptive inline dispatch of asynchronous implementations (set before {@link #start()}): see
+     * {@link InlineGate}.
+     * @param limitNanos the longest one invocation may take before its operation goes to the workers for good; 0 turns it off
+     */
+    public void inlineDispatchLimit(long limitNanos) {
+        if (limitNanos < 0) {
+            throw new IllegalArgumentException("inlineDispatchLimit: " + limitNanos + " ns (expected: >= 0)");
+        }
+        this.inlineDispatchLimitNanos = limitNanos;
+    }
+
+    /** The limit of the adaptive inline dispatch, in nanoseconds; 0 when it is off. */
+    public long inlineDispatchLimit() {
+        return this.inlineDispatchLimitNanos;
     }
 
     /** Run asynchronous implementations on the event loop that read their calls (set before {@link #start()}). */

@@ -23,6 +23,11 @@ public final class ServiceRegistry {
         this.services = services;
     }
 
+    /** Every served operation. */
+    java.util.Collection<ServerMethod> methods() {
+        return this.methods.values();
+    }
+
     ServerMethod find(String fullName) {
         return this.methods.get(fullName);
     }

@@ -114,4 +114,13 @@ class InboundWaitersTests {
         assertThat(((RemoteCallException) thrown.get()).status()).isEqualTo(Status.CANCELLED);
         assertThat(flag.get()).isTrue();
     }
+
+    @Test
+    void aTimedWaitGivesUpAfterItsTimeOrEndsWhenTheConditionTurnsFalse() {
+        long t0 = System.nanoTime();
+        assertThat(this.waiters.await(() -> true, "pipe 1 of op", 5)).as("still waiting after 5 ms").isFalse();
+        assertThat(System.nanoTime() - t0).as("not before its time").isGreaterThanOrEqualTo(5_000_000L);
+        assertThat(this.waiters.blocked()).isZero();
+        assertThat(this.waiters.await(() -> false, "pipe 1 of op", 5)).as("nothing to wait for").isTrue();
+    }
 }

@@ -28,17 +28,17 @@ final class CallSecurity {
 
     private final @Nullable ServerCallAuthenticator authenticator;
 
-    private final List<OperationPattern> permit;
+    private final OperationPattern[] permit;
 
-    private final List<AuthorizationManager<ServerCall>> managers;
+    private final AuthorizationManager<ServerCall>[] managers;
 
     private final Consumer<Status> refusals;
 
     CallSecurity(@Nullable ServerCallAuthenticator authenticator, List<OperationPattern> permit,
             List<AuthorizationManager<ServerCall>> managers, Consumer<Status> refusals) {
         this.authenticator = authenticator;
-        this.permit = List.copyOf(permit);
-        this.managers = List.copyOf(managers);
+        this.permit = permit.toArray(OperationPattern[]::new);
+        this.managers = toArray(managers);
         this.refusals = refusals;
     }
 
@@ -119,6 +119,11 @@ final class CallSecurity {
             scrubbed = BearerTokens.scrub(scrubbed, value.substring(7).trim());
         }
         return scrubbed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AuthorizationManager<ServerCall>[] toArray(List<AuthorizationManager<ServerCall>> managers) {
+        return managers.toArray(AuthorizationManager[]::new);
     }
 
     private CallRefusedException refuse(Status status, String message) {

@@ -1,0 +1,123 @@
+package dev.asyncrpc.internal.server;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.asyncrpc.internal.contract.ReturnKind;
+
+/**
+ * Decides whether the calls of one asynchronous operation may run on the event loop that read them
+ * (inline dispatch, the default), and takes that right away for good once its invocations are slow.
+ *
+ * <p>An operation starts on the workers: its first {@value #WARM_UP} invocations run there (class
+ * loading and linking make the first ones slow); then its calls run inline. Every invocation is
+ * timed, wherever it runs, from the call of the implementation method to its return (not to the
+ * completion of the future it returns), except the first {@value #COLD}. The operation is demoted to
+ * the workers for good, with one WARN naming it, by {@value #STRIKES} invocations slower than the
+ * limit within {@value #WINDOW} invocations. One slow invocation alone proves nothing: a thread is
+ * preempted on a busy machine, or stopped by the garbage collector or the JIT compiler (for tens of
+ * milliseconds at times), in the middle of a short call now and then; an implementation that blocks
+ * does it again.
+ *
+ * <p>Eligible: asynchronous implementations (a returned {@code CompletableFuture} or
+ * {@code CompletionStage}, or an {@code AsyncReply} parameter) without pipes and without server
+ * interceptors (user code that may block before the method is reached). Plain implementations
+ * always run on workers. Thread-safe; the counts are best effort (racy updates may lose one).
+ */
+final class InlineGate {
+
+    private static final System.Logger LOG = System.getLogger(InlineGate.class.getName());
+
+    /** Invocations run on the workers before the operation may run inline. */
+    static final int WARM_UP = 32;
+
+    /** The first invocations, not timed (cold code). */
+    static final int COLD = 8;
+
+    /** Invocations slower than the limit, within {@link #WINDOW} invocations, that demote. */
+    static final int STRIKES = 3;
+
+    /** Invocations per window of {@link #STRIKES} (a power of two). */
+    static final int WINDOW = 128;
+
+    /** What the WARN names as the setting to change. */
+    static final String PROPERTY = "asyncrpc.server.inline-dispatch-limit (AsyncRpcServer.Builder#inlineDispatchLimit)";
+
+    private final String operation;
+    private final long limitNanos;
+    /** Invocations timed so far (racy: best effort). */
+    private int invocations;
+    /** Slow invocations in the current window (racy: best effort). */
+    private int slow;
+    private final AtomicBoolean demoted = new AtomicBoolean();
+    /** Whether calls may run inline now: warmed up and not demoted. */
+    private volatile boolean open;
+
+    /**
+     * @param operation the operation's full name, for the log
+     * @param limitNanos the longest an invocation may take, in nanoseconds (&gt; 0)
+     */
+    InlineGate(String operation, long limitNanos) {
+        this.operation = operation;
+        this.limitNanos = limitNanos;
+    }
+
+    /**
+     * The gate of an operation, or {@code null} if its calls never run inline.
+     * @param limitNanos the limit; 0 turns inline dispatch off
+     * @param intercepted whether the operation's service has server interceptors
+     */
+    static InlineGate of(ServerMethod method, long limitNanos, boolean intercepted) {
+        ReturnKind kind = method.model.returnKind();
+        boolean eligible = limitNanos > 0 && !intercepted && method.pipes == null
+                && (kind == ReturnKind.COMPLETABLE_FUTURE || kind == ReturnKind.COMPLETION_STAGE || kind == ReturnKind.REPLY_HANDLE);
+        return eligible ? new InlineGate(method.model.fullName(), limitNanos) : null;
+    }
+
+    /** Whether the next call may run inline. Any thread. */
+    boolean isOpen() {
+        return this.open && !this.demoted.get(); // a warm-up ending as another thread demotes may set open late
+    }
+
+    /** Whether the operation was demoted to the workers for good. */
+    boolean isDemoted() {
+        return this.demoted.get();
+    }
+
+    /**
+     * One invocation of the implementation method took {@code nanos}. Any thread.
+     * @param inline whether it ran on an event loop
+     */
+    void invoked(long nanos, boolean inline) {
+        int n = this.invocations + 1;
+        if (n < 0) {
+            n = WARM_UP; // wrapped after 2^31 invocations: the warm-up stays done
+        }
+        this.invocations = n;
+        if (nanos > this.limitNanos && n > COLD && ++this.slow >= STRIKES) {
+            demote(nanos, inline);
+            return;
+        }
+        if ((n & (WINDOW - 1)) == 0) {
+            this.slow = 0;
+        }
+        if (n >= WARM_UP && !this.open && !this.demoted.get()) {
+            this.open = true;
+        }
+    }
+
+    private void demote(long nanos, boolean inline) {
+        this.open = false;
+        if (this.demoted.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
+                    "asyncrpc server: the asynchronous implementation of %s is slow (%d of %d invocations took longer than the limit of %d µs, the last %.1f ms %s); its calls run on"
+                            + " the worker pool from now on. An asynchronous implementation should return at once and never block;"
+                            + " to change the limit, or to turn inline dispatch off (0), set %s",
+                    this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", PROPERTY));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InlineGate[" + this.operation + (this.demoted.get() ? ", demoted" : this.open ? ", open" : ", warming up") + "]";
+    }
+}
