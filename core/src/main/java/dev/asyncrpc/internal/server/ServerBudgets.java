@@ -27,7 +27,7 @@ public final class ServerBudgets {
      * what was read waits (reading paused) for the next turn, after the loop's other connections,
      * accepts and tasks. Bounds the time one peer flooding small frames holds an event loop.
      */
-    public static final int FRAMES_PER_TURN = 64;
+    public static final int FRAMES_PER_TURN = 256;
 
     /** Heap assumed per call in progress when the server-wide budget is derived from the heap. */
     public static final long HEAP_PER_CALL = 8 * 1024;
