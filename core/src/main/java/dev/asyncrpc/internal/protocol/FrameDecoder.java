@@ -25,8 +25,11 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * stops reading from the connection and, on a later turn of the event loop, has the decoder pass on
  * the next quota as a read batch of its own ({@code channelRead}s then {@code channelReadComplete}).
  * Once it holds no complete frame, the decoder tells the backlog, which reads again. The bytes held
- * are those of one read batch at most. When the input closes, what is held is decoded at once, as
- * without a quota. Event loop only.
+ * are those of one read batch at most (or, when the peer closes, what the transport drains from the
+ * socket). When the input closes, what is held is dropped without being decoded: the peer is gone,
+ * and decoding a closed connection's backlog at once (tens of thousands of frames from a peer that
+ * flooded and closed) would hold the event loop for as long as the quota was meant to prevent.
+ * Event loop only.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -55,8 +58,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int turnFrames;
     /** Whether complete frames wait in the buffer for a later turn (reading is paused). */
     private boolean holding;
-    /** The input has closed: decode everything left, quota or not. */
-    private boolean inputClosed;
 
     /**
      * A decoder without a turn quota.
@@ -120,7 +121,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (this.holding && !this.inputClosed) {
+        if (this.holding) {
             return; // the held frames are decoded in their own turn
         }
         try {
@@ -136,7 +137,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void decodeFrames(ByteBuf in, List<Object> out) {
         while (in.readableBytes() >= Frames.LENGTH_FIELD) {
-            if (this.framesPerTurn > 0 && this.turnFrames >= this.framesPerTurn && !this.inputClosed) {
+            if (this.framesPerTurn > 0 && this.turnFrames >= this.framesPerTurn) {
                 hold();
                 return;
             }
@@ -218,7 +219,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        this.inputClosed = true;
+        if (this.holding) {
+            in.skipBytes(in.readableBytes()); // the input closed: what is held is dropped (see the class comment)
+            this.holding = false;
+            return;
+        }
         super.decodeLast(ctx, in, out);
     }
 }

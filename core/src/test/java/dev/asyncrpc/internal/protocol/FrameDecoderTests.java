@@ -181,17 +181,29 @@ class FrameDecoderTests {
     }
 
     @Test
-    void whatIsHeldIsDecodedAtOnceWhenTheInputCloses() {
+    void whatIsHeldIsDroppedWhenTheInputCloses() {
         RecordingBacklog backlog = new RecordingBacklog();
         Batches batches = new Batches();
         FrameDecoder decoder = new FrameDecoder(1024, 4, backlog);
         EmbeddedChannel ch = new EmbeddedChannel(decoder, batches);
         ch.writeInbound(frames(10));
         ch.close(); // channelInactive: the decoder's last decode
-        assertThat(decoder.framesDecoded()).isEqualTo(10);
-        assertThat(batches.sizes).containsExactly(4, 6);
+        assertThat(decoder.framesDecoded()).isEqualTo(4);
+        assertThat(batches.sizes).containsExactly(4);
+        assertThat(decoder.isHolding()).isFalse();
         backlog.runNextTurn(); // a turn scheduled before the close does nothing
-        assertThat(batches.sizes).containsExactly(4, 6);
+        assertThat(batches.sizes).containsExactly(4);
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void withoutAQuotaNothingIsHeld() {
+        Batches batches = new Batches();
+        FrameDecoder decoder = new FrameDecoder(1024);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, batches);
+        ch.writeInbound(frames(10));
+        ch.close();
+        assertThat(decoder.framesDecoded()).isEqualTo(10);
         ch.finishAndReleaseAll();
     }
 
