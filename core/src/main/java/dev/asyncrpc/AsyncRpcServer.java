@@ -592,9 +592,11 @@ public final class AsyncRpcServer implements AutoCloseable {
          * Run asynchronous implementations (those returning a future or taking an
          * {@link AsyncReply}) on the Netty event loop that read their calls, instead of handing
          * them to the worker executor: one thread hand-off less per call, as grpc-java's
-         * {@code directExecutor()}. Off by default. Only for implementations that never block and
-         * return at once: a blocking one stalls every connection of that event loop. Plain
-         * implementations always run on the worker executor.
+         * {@code directExecutor()}. Off by default, where only small calls of operations that have
+         * proven fast run there ({@link #inlineDispatchLimit}); direct dispatch runs every call of
+         * every asynchronous implementation there, from the first, without timing them. Only for
+         * implementations that never block and return at once: a blocking one stalls every
+         * connection of that event loop. Plain implementations always run on the worker executor.
          * @param direct whether to dispatch asynchronous implementations on the event loop
          * @return this builder
          */

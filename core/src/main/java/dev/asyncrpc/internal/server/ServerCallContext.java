@@ -23,8 +23,9 @@ import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One call on the server: decodes its arguments and invokes the implementation (on a worker, via
- * {@link #run()}), and sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
+ * One call on the server: decodes its arguments and invokes the implementation (via {@link #run()},
+ * on a worker, or on the event loop for inline or direct dispatch: see {@link InlineGate}), and
+ * sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
  * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
  *
  * <p>State changes (done, cancelled, disconnected) happen under this object's monitor; the
