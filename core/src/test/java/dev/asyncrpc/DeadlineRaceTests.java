@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncrpc.test.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A call whose deadline passes fails with DEADLINE_EXCEEDED even when the server answers the
  * CANCEL that the deadline sends (with CANCELLED) before the client's executor has completed the
- * call: the deadline decided the outcome first.
+ * call, and even when the server's own deadline fires first and the implementation answers its
+ * cancel with CANCELLED: the deadline decided the outcome first.
  */
 @Timeout(60)
 class DeadlineRaceTests {
@@ -92,5 +94,34 @@ class DeadlineRaceTests {
         finally {
             delay.shutdownNow();
         }
+    }
+
+    @Test
+    void theServersDeadlineWinsOverTheImplementationsAnswerToItsCancel() throws Exception {
+        // a raw client with no timer of its own: what the server sends when its deadline passes
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new SlowEndpoint()).build().start();
+                RawConnection raw = RawConnection.connect(server.port())) {
+            raw.send(RawConnection.hex(GoldenFrameTests.HELLO));
+            assertThat(raw.readFrame()[4]).as("HELLO_ACK").isEqualTo((byte) 0x02);
+            for (int id = 1; id <= 40; id++) {
+                raw.send(callWithDeadline(id, "slow/waitForCancel", 10));
+                byte[] frame = raw.readFrame();
+                assertThat(frame[4]).as("ERROR").isEqualTo((byte) 0x12);
+                int status = ((frame[10] & 0xff) << 8) | (frame[11] & 0xff);
+                String message = new String(frame, 14, frame.length - 14, java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(status).as(message).isEqualTo(Status.DEADLINE_EXCEEDED.code());
+                assertThat(message).contains("the deadline of slow/waitForCancel passed on the server")
+                    .contains("the implementation then ended the call with CANCELLED");
+            }
+        }
+    }
+
+    /** A CALL frame with no arguments and a deadline of {@code millis} (flag 0x01, u32 after the name). */
+    private static byte[] callWithDeadline(int id, String operation, int millis) {
+        byte[] name = operation.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer payload = java.nio.ByteBuffer.allocate(2 + name.length + 4 + 1);
+        payload.putShort((short) name.length).put(name).putInt(millis).put((byte) 0);
+        return java.nio.ByteBuffer.allocate(10 + payload.capacity()).putInt(6 + payload.capacity()).put((byte) 0x10).put((byte) 0x01)
+            .putInt(id).put(payload.array()).array();
     }
 }

@@ -78,6 +78,9 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     private boolean cancelled;
     private boolean disconnected;
     private List<Runnable> cancelActions;
+
+    /** Set when the deadline passed on the server, before the cancel actions run: it decides the failure. */
+    private volatile boolean deadlineHasPassed;
     private List<Runnable> disconnectActions;
     /** Threads running cancel or disconnect actions now (outside the monitor). */
     private List<Thread> actionThreads;
@@ -378,9 +381,20 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
+    /**
+     * The deadline passed: the call is cancelled (its cancel actions run) and fails with
+     * DEADLINE_EXCEEDED. A failure the implementation gives in answer to that cancel (such as
+     * {@code reply.abort(CANCELLED, ...)} in an {@code onCancel} action) is reported as
+     * DEADLINE_EXCEEDED too: the deadline decided the outcome first.
+     */
     void deadlinePassed() {
+        this.deadlineHasPassed = true;
         cancelled(true);
-        fail(Status.DEADLINE_EXCEEDED, "the deadline of " + this.method.model.fullName() + " passed on the server");
+        fail(Status.DEADLINE_EXCEEDED, deadlineMessage());
+    }
+
+    private String deadlineMessage() {
+        return "the deadline of " + this.method.model.fullName() + " passed on the server";
     }
 
     void disconnected() {
@@ -661,6 +675,10 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     }
 
     boolean fail(Status status, String message) {
+        if (this.deadlineHasPassed && status != Status.DEADLINE_EXCEEDED) {
+            message = deadlineMessage() + " (the implementation then ended the call with " + status + ": " + message + ")";
+            status = Status.DEADLINE_EXCEEDED;
+        }
         if (!markDone(status, message)) {
             return false;
         }
