@@ -27,8 +27,9 @@ import java.security.Principal;
  * <p>Interceptors run on the thread that then runs the implementation: a worker, or with
  * {@link AsyncRpcServer.Builder#directDispatch(boolean) direct dispatch} and an asynchronous
  * implementation the event loop (an interceptor must then not block). The default inline dispatch
- * ({@link AsyncRpcServer.Builder#inlineDispatchLimit}) never applies to a service with
- * interceptors: its calls always start on a worker. They run after the call was
+ * ({@link AsyncRpcServer.Builder#inlineDispatchLimit}) applies to a call of a service with
+ * interceptors only when every one of them says, in {@link #mayRunOnEventLoop}, that it will not
+ * block for that call; otherwise the call starts on a worker. They run after the call was
  * admitted (limits, draining) and before its arguments are decoded, so a refused call costs no
  * decoding.
  */
@@ -45,6 +46,19 @@ public interface ServerInterceptor {
      *         interceptors (also when a later interceptor refused the call)
      */
     CallListener intercept(Call call);
+
+    /**
+     * Whether {@link #intercept} will not block for this call, so that the call may pass this
+     * interceptor on an event loop when inline dispatch would run it there. Asked on the event loop
+     * before the call's arguments are decoded: answer at once, from what is in memory (for example,
+     * whether the call's credentials are in a cache). The default, {@code false}, keeps the calls of
+     * the services this interceptor watches on the workers.
+     * @param call the call (service, operation, metadata, peer)
+     * @return {@code true} only if intercepting this call cannot block
+     */
+    default boolean mayRunOnEventLoop(ServerCall call) {
+        return false;
+    }
 
     /** A call as interceptors see it: a {@link ServerCall} plus what an interceptor may change. */
     interface Call extends ServerCall {

@@ -142,6 +142,35 @@ class InlineDispatchTests {
     }
 
     @Test
+    void interceptorsThatDoNotBlockForACallLetItRunOnTheEventLoop() {
+        Recorder recorder = new Recorder();
+        ServerInterceptor nonBlockingWhenMarked = new ServerInterceptor() {
+            @Override
+            public CallListener intercept(Call call) {
+                return null;
+            }
+
+            @Override
+            public boolean mayRunOnEventLoop(ServerCall call) {
+                return "yes".equals(call.metadata().get("inline"));
+            }
+        };
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(recorder)
+                .interceptor(nonBlockingWhenMarked).build().start();
+                AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
+            Inline plain = client.proxy(Inline.class);
+            Inline marked = client.proxy(Inline.class, CallOptions.DEFAULT.withMetadata("inline", "yes"));
+            for (int i = 0; i < PAST_WARM_UP; i++) {
+                join(plain.where(i, new byte[8]));
+            }
+            assertThat(callWhere(plain, 0, PAST_WARM_UP, 8)).as("an interceptor that may block for these calls")
+                .allSatisfy(name -> assertThat(name).startsWith("asyncrpc-worker-"));
+            assertThat(callWhere(marked, 0, PAST_WARM_UP, 8)).as("an interceptor that will not block for these calls")
+                .allSatisfy(name -> assertThat(name).doesNotStartWith("asyncrpc-worker-"));
+        }
+    }
+
+    @Test
     void theLimitMustNotBeNegative() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> AsyncRpcServer.builder().inlineDispatchLimit(Duration.ofMillis(-1)))

@@ -19,8 +19,9 @@ import dev.asyncrpc.internal.contract.ReturnKind;
  * does it again.
  *
  * <p>Eligible: asynchronous implementations (a returned {@code CompletableFuture} or
- * {@code CompletionStage}, or an {@code AsyncReply} parameter) without pipes and without server
- * interceptors (user code that may block before the method is reached). Plain implementations
+ * {@code CompletionStage}, or an {@code AsyncReply} parameter) without pipes. A call of a service
+ * with server interceptors runs inline only when each of them says it will not block for that call
+ * ({@code ServerInterceptor.mayRunOnEventLoop}, asked by the connection). Plain implementations
  * always run on workers. Thread-safe; the counts are best effort (racy updates may lose one).
  */
 final class InlineGate {
@@ -64,11 +65,10 @@ final class InlineGate {
     /**
      * The gate of an operation, or {@code null} if its calls never run inline.
      * @param limitNanos the limit; 0 turns inline dispatch off
-     * @param intercepted whether the operation's service has server interceptors
      */
-    static InlineGate of(ServerMethod method, long limitNanos, boolean intercepted) {
+    static InlineGate of(ServerMethod method, long limitNanos) {
         ReturnKind kind = method.model.returnKind();
-        boolean eligible = limitNanos > 0 && !intercepted && method.pipes == null
+        boolean eligible = limitNanos > 0 && method.pipes == null
                 && (kind == ReturnKind.COMPLETABLE_FUTURE || kind == ReturnKind.COMPLETION_STAGE || kind == ReturnKind.REPLY_HANDLE);
         return eligible ? new InlineGate(method.model.fullName(), limitNanos) : null;
     }

@@ -132,8 +132,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             });
         }
         Interception intercepted = runtime.interceptors().begin(this);
-        if (intercepted != null && !intercept(intercepted, in)) {
-            return;
+        long interceptNanos = 0; // counted with the method's time by the inline gate: interceptors may run inline too
+        if (intercepted != null) {
+            long begun = (this.method.inline != null) ? System.nanoTime() : 0;
+            if (!intercept(intercepted, in)) {
+                return;
+            }
+            if (this.method.inline != null) {
+                interceptNanos = System.nanoTime() - begun;
+            }
         }
         Object[] values;
         try {
@@ -158,7 +165,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                     result = this.method.invoker.invoke(this.method.target, values);
                 }
                 finally {
-                    gate.invoked(System.nanoTime() - start, this.inline);
+                    gate.invoked(System.nanoTime() - start + interceptNanos, this.inline);
                 }
             }
             else if (watch == null) {

@@ -457,7 +457,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * of their ordering key is still queued: every one with direct dispatch (opt-in), and by default
      * those whose {@link InlineGate} is open and whose arguments are small (inline dispatch). From the
      * first call that cannot run here (a plain implementation, a demoted or warming-up operation,
-     * large arguments, or a key with work pending), the rest of the batch takes the normal path, so
+     * large arguments, an interceptor that may block for it, or a key with work pending), the rest of
+     * the batch takes the normal path, so
      * order is kept.
      * @return the calls left for the normal path
      */
@@ -471,7 +472,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             }
             if (!direct) {
                 InlineGate gate = call.method.inline;
-                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES) {
+                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES
+                        || !this.runtime.interceptors().mayRunOnEventLoop(call)) {
                     break;
                 }
             }

@@ -29,6 +29,16 @@ public final class ServerInterceptors {
         return this.chains.forService(service);
     }
 
+    /** Whether every interceptor of {@code call}'s service lets it run on an event loop (no interceptor: yes). */
+    boolean mayRunOnEventLoop(ServerCallContext call) {
+        for (ServerInterceptor interceptor : forService(call.service())) {
+            if (!interceptor.mayRunOnEventLoop(call)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Start intercepting {@code call}, or {@code null} when its service has no interceptors. */
     Interception begin(ServerCallContext call) {
         ServerInterceptor[] chain = forService(call.service());

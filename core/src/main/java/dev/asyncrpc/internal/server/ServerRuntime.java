@@ -193,7 +193,7 @@ public final class ServerRuntime implements AutoCloseable {
     public void start() {
         for (ServerMethod m : this.registry.methods()) {
             m.inline = this.directDispatch ? null
-                    : InlineGate.of(m, this.inlineDispatchLimitNanos, this.interceptors.forService(m.model.service()).length > 0);
+                    : InlineGate.of(m, this.inlineDispatchLimitNanos);
         }
         EventLoopGroup group = this.transports.group(this.endpoint.kind());
         ServerBootstrap b = new ServerBootstrap().group(group)

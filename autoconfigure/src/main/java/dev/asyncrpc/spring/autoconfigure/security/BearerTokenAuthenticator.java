@@ -32,6 +32,12 @@ final class BearerTokenAuthenticator implements ServerCallAuthenticator {
         this.cache = cache;
     }
 
+    /** Whether authenticating {@code call} needs no validation: it carries no token, or a cached unexpired one. */
+    boolean isCached(ServerCall call) {
+        String value = call.metadata().get(BearerTokens.METADATA_KEY);
+        return value == null || this.cache.get(value) != null;
+    }
+
     @Override
     public @Nullable Authentication authenticate(ServerCall call) {
         String value = call.metadata().get(BearerTokens.METADATA_KEY);

@@ -75,6 +75,24 @@ final class CallSecurity {
         return caller;
     }
 
+    /**
+     * Whether {@link #check} cannot block for this call, so that it may run on an event loop: the
+     * authenticator is the bearer-token one and the call's token is cached (or the call carries
+     * none, or there is no authenticator: the TLS certificate is in memory), and every authorization
+     * manager is a property rule. An authenticator or authorization manager of the user's may block.
+     */
+    boolean decidesWithoutBlocking(ServerCall call) {
+        for (AuthorizationManager<ServerCall> manager : this.managers) {
+            if (!(manager instanceof PropertyRules)) {
+                return false;
+            }
+        }
+        if (this.authenticator == null) {
+            return true;
+        }
+        return (this.authenticator instanceof BearerTokenAuthenticator bearer) && bearer.isCached(call);
+    }
+
     private @Nullable Authentication authenticate(ServerCall call) {
         Authentication caller = null;
         if (this.authenticator != null) {

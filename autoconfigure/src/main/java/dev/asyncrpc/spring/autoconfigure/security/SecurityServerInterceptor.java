@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import dev.asyncrpc.CallContext;
 import dev.asyncrpc.CallListener;
 import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.ServerInterceptor;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,12 @@ final class SecurityServerInterceptor implements ServerInterceptor {
             call.attach(new AuthenticationContext(caller, this.holder));
         }
         return null;
+    }
+
+    /** Whether this call's check cannot block: its token is cached (or it has none) and only property rules authorize. */
+    @Override
+    public boolean mayRunOnEventLoop(ServerCall call) {
+        return this.security.decidesWithoutBlocking(call);
     }
 
     /**

@@ -100,6 +100,26 @@ class BearerTokenAuthenticatorTests {
         assertThat(this.authenticator.authenticate(call("Bearer good-1"))).isSameAs(one);
     }
 
+    @Test
+    void aCallMayBeDecidedOnTheEventLoopOnlyWhenItsTokenIsCachedAndOnlyPropertyRulesAuthorize() {
+        CallSecurity rulesOnly = new CallSecurity(this.authenticator, List.of(), List.of(new PropertyRules(List.of())), (status) -> { });
+        assertThat(rulesOnly.decidesWithoutBlocking(new FakeCall("vault", "open"))).as("no token").isTrue();
+        assertThat(rulesOnly.decidesWithoutBlocking(call("Bearer good-1"))).as("not validated yet").isFalse();
+        this.authenticator.authenticate(call("Bearer good-1"));
+        assertThat(rulesOnly.decidesWithoutBlocking(call("Bearer good-1"))).as("cached").isTrue();
+        assertThat(rulesOnly.decidesWithoutBlocking(call("Bearer good-2"))).as("another token").isFalse();
+        this.clock.advance(Duration.ofSeconds(30));
+        assertThat(rulesOnly.decidesWithoutBlocking(call("Bearer good-1"))).as("expired").isFalse();
+        this.authenticator.authenticate(call("Bearer good-1"));
+        org.springframework.security.authorization.AuthorizationManager<dev.asyncrpc.ServerCall> users = (authentication, call) -> null;
+        CallSecurity withUsersManager = new CallSecurity(this.authenticator, List.of(), List.of(users), (status) -> { });
+        assertThat(withUsersManager.decidesWithoutBlocking(call("Bearer good-1"))).as("a manager of the user's may block").isFalse();
+        CallSecurity usersAuthenticator = new CallSecurity((call) -> null, List.of(), List.of(), (status) -> { });
+        assertThat(usersAuthenticator.decidesWithoutBlocking(call("Bearer good-1"))).as("an authenticator of the user's may block").isFalse();
+        CallSecurity noAuthenticator = new CallSecurity(null, List.of(), List.of(), (status) -> { });
+        assertThat(noAuthenticator.decidesWithoutBlocking(call("Bearer good-1"))).as("certificates only").isTrue();
+    }
+
     private static FakeCall call(String authorization) {
         return new FakeCall("vault", "open").metadata("authorization", authorization);
     }
