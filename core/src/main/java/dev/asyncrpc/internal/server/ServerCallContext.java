@@ -23,7 +23,7 @@ import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One call on the server: decodes its arguments and invokes the implementation (via {@link #run()},
+ * One call on the server: decodes its arguments ({@link ArgumentDecoder}) and invokes the implementation (via {@link #run()},
  * on a worker, or on the event loop for inline or direct dispatch: see {@link InlineGate}), and
  * sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
  * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
@@ -144,7 +144,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
         Object[] values;
         try {
-            values = decodeArguments(in);
+            values = ArgumentDecoder.decode(this.method, in, this, this.pipes);
         }
         catch (RemoteCallException ex) {
             started();
@@ -283,60 +283,6 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                 failWith(t);
             }
         });
-    }
-
-    private Object[] decodeArguments(ByteBuf in) {
-        try {
-            Object[] values = new Object[this.method.parameterCount];
-            int[] idx = this.method.model.wireParameterIndexes();
-            int count = in.readUnsignedByte();
-            if (count != idx.length) {
-                throw new RemoteCallException(Status.INVALID_ARGUMENT, this.method.model.fullName() + " takes " + idx.length
-                        + " arguments but the call carries " + count);
-            }
-            for (int i = 0; i < idx.length; i++) {
-                int len = in.readInt();
-                if (len == Frames.NULL_LENGTH) {
-                    continue;
-                }
-                if (len < 0 || len > in.readableBytes()) {
-                    throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
-                            + this.method.model.fullName() + " has a bad length " + len);
-                }
-                // the codec reads the argument's bytes from the arguments buffer itself, limited to
-                // them for the time of the decoding (a slice would be one more object per argument)
-                int start = in.readerIndex();
-                int end = in.writerIndex();
-                in.writerIndex(start + len);
-                try {
-                    values[idx[i]] = this.method.argCodecs[i].decode(in);
-                }
-                catch (CodecException ex) {
-                    throw new RemoteCallException(Status.INVALID_ARGUMENT, "argument " + (idx[i] + 1) + " of "
-                            + this.method.model.fullName() + ": " + ex.getMessage());
-                }
-                finally {
-                    in.writerIndex(end);
-                    in.readerIndex(start + len);
-                }
-            }
-            if (this.method.model.replyParameterIndex() >= 0) {
-                values[this.method.model.replyParameterIndex()] = this;
-            }
-            if (this.pipes != null) {
-                this.pipes.fill(values);
-            }
-            if (this.method.model.serverCallParameterIndex() >= 0) {
-                values[this.method.model.serverCallParameterIndex()] = this;
-            }
-            return values;
-        }
-        catch (IndexOutOfBoundsException ex) {
-            throw new RemoteCallException(Status.INVALID_ARGUMENT, "the arguments of " + this.method.model.fullName() + " are truncated");
-        }
-        finally {
-            in.release();
-        }
     }
 
     /** Take the arguments (once); their charge on the memory budget ends here, their buffer is the taker's. */
