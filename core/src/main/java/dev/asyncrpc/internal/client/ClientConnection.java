@@ -47,27 +47,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private record CancelRequest(CallFuture<?> call, CancelMode mode) {
     }
 
-    /** A ping asked for: completes with the round-trip time; its fields other than the future belong to the event loop. */
-    private static final class Ping {
-
-        final java.util.concurrent.CompletableFuture<java.time.Duration> future = new java.util.concurrent.CompletableFuture<>();
-        final long deadlineNanos;
-        final long timeoutNanos;
-        long opaque;
-        long sentNanos;
-        ScheduledFuture<?> timer;
-
-        Ping(long timeoutNanos) {
-            this.timeoutNanos = timeoutNanos;
-            this.deadlineNanos = System.nanoTime() + timeoutNanos;
-        }
-    }
-
     private final ClientRuntime runtime;
     final Endpoint endpoint;
     private final EventLoop loop;
     private final WriteQueue writes;
     private final PipeTable pipes;
+    /** PINGs held, sent and unanswered (event loop only). */
+    private final ClientPings pings;
 
     private volatile boolean closed;
     private volatile String closeReason;
@@ -86,11 +72,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private int nextId = 1;
     private List<Object> batch = new ArrayList<>();
     private ScheduledFuture<?> handshakeTimer;
-    /** Pings sent and not answered, by opaque value. */
-    private final java.util.Map<Long, Ping> pings = new java.util.HashMap<>();
-    /** Pings asked for before the handshake was done. */
-    private final ArrayDeque<Ping> waitingPings = new ArrayDeque<>();
-    private long nextPingOpaque = 1;
 
     ClientConnection(ClientRuntime runtime, Endpoint endpoint, EventLoop loop) {
         this.runtime = runtime;
@@ -98,6 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.loop = loop;
         this.writes = new WriteQueue(loop, this);
         this.pipes = new PipeTable(runtime.executor, runtime.pipeRegistry, runtime.settings, this.writes);
+        this.pings = new ClientPings(endpoint.toString(), this::dispatch, () -> this.peer != null);
     }
 
     boolean isUsable() {
@@ -150,7 +132,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
      * first, or with {@link Status#DEADLINE_EXCEEDED} once {@code timeout} has passed. Any thread.
      */
     java.util.concurrent.CompletableFuture<java.time.Duration> ping(java.time.Duration timeout) {
-        Ping ping = new Ping(timeout.toNanos());
+        ClientPings.Ping ping = new ClientPings.Ping(timeout.toNanos());
         this.writes.enqueue(ping);
         return ping.future;
     }
@@ -177,19 +159,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (item instanceof PipeTable.Task task) {
             task.run();
         }
-        else if (item instanceof Ping ping) {
-            long remaining = ping.deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                expirePing(ping);
-                return;
-            }
-            ping.timer = this.loop.schedule(() -> expirePing(ping), remaining, TimeUnit.NANOSECONDS);
-            if (this.peer == null || this.ctx == null) {
-                this.waitingPings.add(ping);
-            }
-            else {
-                sendPing(ping);
-            }
+        else if (item instanceof ClientPings.Ping ping) {
+            this.pings.start(ping, this.loop, (this.peer == null) ? null : this.ctx);
         }
         else if (item instanceof CallFuture<?> call) {
             if (call.isDone()) {
@@ -240,8 +211,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void discard(Object item) {
-        if (item instanceof Ping ping) {
-            failPing(ping, Status.UNAVAILABLE, closeMessage());
+        if (item instanceof ClientPings.Ping ping) {
+            this.pings.fail(ping, Status.UNAVAILABLE, closeMessage());
         }
         else if (item instanceof CallFuture<?> call) {
             call.releaseRequest();
@@ -313,54 +284,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         return "deadline of " + java.time.Duration.ofNanos(call.method.timeoutNanos) + " passed for " + call.method.model.signature();
     }
 
-    private void sendPing(Ping ping) {
-        long opaque = this.nextPingOpaque++;
-        while (this.pings.containsKey(opaque)) {
-            opaque = this.nextPingOpaque++;
-        }
-        ping.opaque = opaque;
-        this.pings.put(opaque, ping);
-        ping.sentNanos = System.nanoTime();
-        this.ctx.write(Frames.ping(this.ctx.alloc(), FrameType.PING, opaque), this.ctx.voidPromise());
-    }
-
-    /** A ping's time is up (loop): forget it, fail it. */
-    private void expirePing(Ping ping) {
-        if (ping.future.isDone()) {
-            return;
-        }
-        if (this.pings.get(ping.opaque) == ping) {
-            this.pings.remove(ping.opaque);
-        }
-        else {
-            this.waitingPings.remove(ping);
-        }
-        failPing(ping, Status.DEADLINE_EXCEEDED, "no PONG from " + this.endpoint + " within "
-                + java.time.Duration.ofNanos(ping.timeoutNanos).toMillis() + " ms" + (this.peer == null ? " (the handshake is not done)" : ""));
-    }
-
-    private void onPong(Frame frame) {
-        if (frame.payload().readableBytes() != 8) {
-            throw new ProtocolException("PONG payload of " + frame.payload().readableBytes() + " bytes (expected: 8)");
-        }
-        Ping ping = this.pings.remove(frame.payload().readLong());
-        if (ping == null) {
-            return; // not ours, or it already timed out
-        }
-        if (ping.timer != null) {
-            ping.timer.cancel(false);
-        }
-        java.time.Duration rtt = java.time.Duration.ofNanos(System.nanoTime() - ping.sentNanos);
-        dispatch(() -> ping.future.complete(rtt));
-    }
-
-    private void failPing(Ping ping, Status status, String message) {
-        if (ping.timer != null) {
-            ping.timer.cancel(false);
-        }
-        dispatch(() -> ping.future.completeExceptionally(new RemoteCallException(status, message)));
-    }
-
     private void startWaiting() {
         if (this.peer == null || this.ctx == null) {
             return;
@@ -422,7 +345,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     this.pipes.onFrame(frame);
                 }
                 case HELLO_ACK -> onHelloAck(frame);
-                case PONG -> onPong(frame);
+                case PONG -> this.pings.onPong(frame);
                 case GOAWAY -> {
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
                     this.goAwayLastCallId = body.lastCallId() & 0xFFFF_FFFFL;
@@ -456,10 +379,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             this.handshakeTimer.cancel(false);
         }
         startWaiting();
-        Ping ping;
-        while ((ping = this.waitingPings.poll()) != null) {
-            sendPing(ping);
-        }
+        this.pings.sendWaiting(this.ctx);
         this.ctx.flush();
     }
 
@@ -550,13 +470,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             this.handshakeTimer.cancel(false);
         }
         String message = closeMessage();
-        List<Ping> lostPings = new ArrayList<>(this.pings.values());
-        lostPings.addAll(this.waitingPings);
-        this.pings.clear();
-        this.waitingPings.clear();
-        for (Ping ping : lostPings) {
-            failPing(ping, Status.UNAVAILABLE, message);
-        }
+        this.pings.failAll(message);
         List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
         failed.addAll(this.calls.values());
         for (CallFuture<?> call : failed) {

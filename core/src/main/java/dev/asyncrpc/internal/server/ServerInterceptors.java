@@ -31,7 +31,7 @@ public final class ServerInterceptors {
 
     /** Whether every interceptor of {@code call}'s service lets it run on an event loop (no interceptor: yes). */
     boolean mayRunOnEventLoop(ServerCallContext call) {
-        for (ServerInterceptor interceptor : forService(call.service())) {
+        for (ServerInterceptor interceptor : call.method.interceptors) {
             if (!interceptor.mayRunOnEventLoop(call)) {
                 return false;
             }
@@ -41,7 +41,7 @@ public final class ServerInterceptors {
 
     /** Start intercepting {@code call}, or {@code null} when its service has no interceptors. */
     Interception begin(ServerCallContext call) {
-        ServerInterceptor[] chain = forService(call.service());
+        ServerInterceptor[] chain = call.method.interceptors; // resolved once per method, not per call
         return (chain.length == 0) ? null : new Interception(call, chain, call.method.isAsync());
     }
 }

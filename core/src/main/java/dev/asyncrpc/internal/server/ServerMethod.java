@@ -25,6 +25,9 @@ final class ServerMethod {
     /** Whether and when its calls may run on the event loop ({@link InlineGate}); {@code null}: never. Set before the server starts. */
     InlineGate inline;
 
+    /** The interceptors its calls pass, resolved once when the server's interceptors are set (none until then). */
+    dev.asyncrpc.ServerInterceptor[] interceptors = new dev.asyncrpc.ServerInterceptor[0];
+
     ServerMethod(OperationModel model, Object target, Codecs codecs) {
         this.model = model;
         this.fullName = model.fullName();

@@ -353,6 +353,9 @@ public final class ServerRuntime implements AutoCloseable {
     /** The interceptors calls pass before their implementation runs (set before {@link #start()}). */
     public void interceptors(ServerInterceptors interceptors) {
         this.interceptors = java.util.Objects.requireNonNull(interceptors, "interceptors");
+        for (ServerMethod m : this.registry.methods()) {
+            m.interceptors = interceptors.forService(m.model.service()); // once, not per call
+        }
     }
 
     ServerInterceptors interceptors() {

@@ -92,30 +92,29 @@ final class WorkerPool extends AbstractExecutorService {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** Read a count under the pool's lock (for gauges and tests, not a hot path). */
+    private long readLocked(java.util.function.LongSupplier count) {
+        this.lock.lock();
+        try {
+            return count.getAsLong();
+        }
+        finally {
+            this.lock.unlock();
+        }
+    }
+
     int maxThreads() {
         return this.max;
     }
 
     /** Threads alive now. */
     int threads() {
-        this.lock.lock();
-        try {
-            return this.threads;
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return (int) readLocked(() -> this.threads);
     }
 
     /** Tasks running now. */
     int running() {
-        this.lock.lock();
-        try {
-            return this.running;
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return (int) readLocked(() -> this.running);
     }
 
     int maxParked() {
@@ -124,35 +123,17 @@ final class WorkerPool extends AbstractExecutorService {
 
     /** Workers parked now: their tasks wait for a peer. */
     int parked() {
-        this.lock.lock();
-        try {
-            return this.parked;
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return (int) readLocked(() -> this.parked);
     }
 
     /** Waits refused since the pool was made because {@code maxParked} workers were parked. */
     long parkRefused() {
-        this.lock.lock();
-        try {
-            return this.parkRefused;
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return readLocked(() -> this.parkRefused);
     }
 
     /** Tasks waiting for a thread. */
     int queued() {
-        this.lock.lock();
-        try {
-            return this.queue.size();
-        }
-        finally {
-            this.lock.unlock();
-        }
+        return (int) readLocked(this.queue::size);
     }
 
     /**

@@ -172,6 +172,8 @@ class WorkerPoolParkingTests {
             release.countDown();
             await("back to the maximum long before the 60 s keep-alive", () -> pool.threads() == 2);
             assertThat(pool.parked()).isZero();
+            // the two woken tasks may still be returning on the two threads that stay
+            await("the woken tasks end", () -> pool.running() == 0);
             assertThat(pool.running()).isZero();
             CountDownLatch again = new CountDownLatch(1);
             pool.execute(again::countDown);
