@@ -44,8 +44,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final WorkLane lane;
     private WriteQueue writes;
     private PipeTable pipes;
-    /** Slows reading while this connection's calls are refused for a spent budget. */
-    private ReadBackoff backoff;
+    /** Whether a new call may be taken; slows reading while calls are refused for a spent budget. */
+    private CallAdmission admission;
     private ChannelHandlerContext ctx;
 
     // event loop only
@@ -102,7 +102,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
         this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
-        this.backoff = new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor());
+        this.admission = CallAdmission.of(this.runtime, new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor()));
     }
 
     @Override
@@ -246,7 +246,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         int id = frame.callId();
         this.highestCallId = Math.max(this.highestCallId, id);
         ByteBuf p = frame.payload();
-        Settings limits = this.runtime.settings();
         if (id == 0 || this.calls.containsKey(id)) {
             throw new ProtocolException("call", "CALL with " + (id == 0 ? "call id 0" : "call id " + id + " already in progress"));
         }
@@ -268,17 +267,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
-            if (size > limits.maxMetadataSize()) {
-                error(id, Status.RESOURCE_EXHAUSTED, "call metadata of " + size + " bytes exceeds maxMetadataSize " + limits.maxMetadataSize());
+            if (refused(id, this.admission.checkMetadata(size))) {
                 return false;
             }
             metadata = this.metadata.read(p.readSlice(size));
         }
-        if (this.calls.size() >= limits.maxConcurrentCalls()) {
-            this.runtime.refused();
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls "
-                    + limits.maxConcurrentCalls() + "); the call was not run (safe to retry)");
+        if (refused(id, this.admission.checkConnection(this.calls.size()))) {
             return false;
         }
         ServerMethod method;
@@ -295,24 +289,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.lastNameUtf8 = name.getBytes(StandardCharsets.UTF_8);
             this.lastMethod = method;
         }
-        if (this.runtime.isDraining()) {
-            error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
-            return false;
-        }
         int charge = p.readableBytes();
-        if (!this.runtime.memory().tryReserve(charge)) {
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "the server's memory budget (" + this.runtime.memory().limit()
-                    + " bytes for data held for clients) cannot take the " + charge + " argument bytes of this call now;"
-                    + " the call was not dispatched (safe to retry)");
-            return false;
-        }
-        if (!this.runtime.tryCallStarted()) {
-            this.runtime.memory().release(charge);
-            this.runtime.refused();
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
-                    + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
+        if (refused(id, this.admission.admit(charge))) {
             return false;
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
@@ -339,6 +317,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         else {
             submit(call);
         }
+        return true;
+    }
+
+    /** Answer call {@code id} with {@code refusal}, if there is one. */
+    private boolean refused(int id, CallAdmission.Refusal refusal) {
+        if (refusal == null) {
+            return false;
+        }
+        error(id, refusal.status(), refusal.message());
         return true;
     }
 
@@ -396,7 +383,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             dispatchBatch(run);
         }
         ctx.flush();
-        this.backoff.turnEnded();
+        this.admission.turnEnded();
     }
 
     /**
@@ -599,7 +586,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
-        this.backoff.stop();
+        this.admission.stop();
         if (this.helloDone) {
             String peer = peer();
             this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));
