@@ -379,8 +379,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.pipes.readComplete(); // pipe consumers wake once per read batch
         if (!this.batch.isEmpty()) {
             List<ServerCallContext> run = this.batch;
-            this.batch = new ArrayList<>();
-            dispatchBatch(run);
+            if (dispatchBatch(run)) {
+                run.clear(); // every call ran here: the list is reused for the next read
+            }
+            else {
+                this.batch = new ArrayList<>(); // the tasks of the rest hold on to it
+            }
         }
         ctx.flush();
         this.admission.turnEnded();
@@ -389,11 +393,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     /**
      * Dispatch the asynchronous calls read in one batch: calls without an ordering key as one task,
      * and the calls of each ordering key as one unit of that key's ordered dispatch.
+     * @return whether every call ran on this event loop (nothing holds on to {@code batch})
      */
-    private void dispatchBatch(List<ServerCallContext> batch) {
+    private boolean dispatchBatch(List<ServerCallContext> batch) {
         List<ServerCallContext> run = runOnLoop(batch);
-        if (run.isEmpty()) {
-            return;
+        if (run == null) {
+            return true;
         }
         List<ServerCallContext> free = null;
         java.util.LinkedHashMap<Integer, List<ServerCallContext>> byKey = null;
@@ -437,6 +442,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 submitUnit(dispatch, unit);
             });
         }
+        return false;
     }
 
     /**
@@ -447,7 +453,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * large arguments, an interceptor that may block for it, or a key with work pending), the rest of
      * the batch takes the normal path, so
      * order is kept.
-     * @return the calls left for the normal path
+     * @return the calls left for the normal path, or {@code null} if every call ran here
      */
     private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
         boolean direct = this.runtime.directDispatch;
@@ -479,7 +485,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 this.runningOnLoop = false;
             }
         }
-        return (i == 0) ? batch : batch.subList(i, batch.size());
+        return (i == batch.size()) ? null : (i == 0) ? batch : batch.subList(i, batch.size());
     }
 
     /**
