@@ -58,7 +58,7 @@ final class PushIntake {
                     return CompletableFuture.completedFuture(null);
                 }
                 if (st.mustDeferLocked()) {
-                    CompletableFuture<Void> stage = wantStage ? new CompletableFuture<>() : null;
+                    CompletableFuture<Void> stage = wantStage ? new PushStage() : null;
                     st.deferred.push(elements, stage);
                     return (stage != null) ? stage : CompletableFuture.completedFuture(null);
                 }
@@ -97,7 +97,7 @@ final class PushIntake {
         if (n < 0) {
             return null;
         }
-        CompletableFuture<Void> stage = (!accepted && wantStage) ? new CompletableFuture<>() : null;
+        CompletableFuture<Void> stage = (!accepted && wantStage) ? new PushStage() : null;
         flow.appended(tail, n, elements.size(), stage);
         this.s.encodedBytes += n;
         this.s.encodedElements += elements.size();
@@ -152,7 +152,7 @@ final class PushIntake {
             }
             List<CompletableFuture<Void>> waiting = stages;
             if (waiting == null) {
-                made = new CompletableFuture<>();
+                made = new PushStage();
                 waiting = new ArrayList<>(1);
                 waiting.add(made);
             }

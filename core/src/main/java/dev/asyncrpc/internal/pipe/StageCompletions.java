@@ -7,9 +7,11 @@ import java.util.concurrent.Executor;
 
 /**
  * Completes a sender's push and send-complete stages off the event loop, where their dependent
- * actions (user code) may run. At most one task is queued on the executor at a time: stages
- * gathered while it is queued or running join it, so a burst of acceptances costs one task.
- * Thread-safe.
+ * actions (user code) may run. If a thread is blocked on a {@link PushStage} of a batch, the whole
+ * batch is handed to that thread, which completes it itself (no executor task). Otherwise the batch
+ * completes on the executor: at
+ * most one task is queued there at a time, and stages gathered while it is queued or running join
+ * it, so a burst of acceptances costs one task. Thread-safe.
  */
 final class StageCompletions {
 
@@ -26,12 +28,18 @@ final class StageCompletions {
         if (stages.isEmpty()) {
             return;
         }
+        for (CompletableFuture<Void> f : stages) {
+            if (f instanceof PushStage p && p.handToWaiter(stages)) {
+                return; // its waiter completes the whole batch
+            }
+        }
+        List<CompletableFuture<Void>> left = stages;
         synchronized (this) {
             if (this.pending == null) {
-                this.pending = new ArrayList<>(stages);
+                this.pending = new ArrayList<>(left);
             }
             else {
-                this.pending.addAll(stages);
+                this.pending.addAll(left);
             }
             if (this.scheduled) {
                 return;
