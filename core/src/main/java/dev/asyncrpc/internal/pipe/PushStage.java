@@ -29,6 +29,8 @@ final class PushStage extends CompletableFuture<Void> {
     /** A waiter is registering or leaving: {@link #waiter} is being written. */
     private static final int CLAIMED = 3;
     private static final VarHandle MODE;
+    /** Spins before parking (as {@link CompletableFuture#get()} does on a multiprocessor). */
+    private static final int SPINS = (Runtime.getRuntime().availableProcessors() > 1) ? 1 << 8 : 0;
 
     static {
         try {
@@ -106,6 +108,9 @@ final class PushStage extends CompletableFuture<Void> {
         }
         this.waiter = me;
         this.mode = WAITING; // the loop hands over only once the waiter is known
+        for (int spins = SPINS; spins > 0 && (int) MODE.getVolatile(this) == WAITING && !isDone(); spins--) {
+            Thread.onSpinWait(); // a hand-over that comes at once costs no park and no wake-up
+        }
         while ((int) MODE.getVolatile(this) == WAITING && !isDone() && !me.isInterrupted()) {
             if (deadline == 0) {
                 LockSupport.park(this);
