@@ -75,6 +75,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     private final InboundRegistration registration = new InboundRegistration();
     private long elementsReceived;
     private long bytesReceived;
+    /** Bytes consumed by pulls (written under the monitor by the consumer; read by it for timing). */
+    private long bytesPulled;
 
     PipeReceiver(PipeEnd<T> end) {
         this.pipe = end;
@@ -225,6 +227,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
 
     @Override
     public boolean consumed(int bytes) {
+        this.bytesPulled += bytes;
         boolean grant = bytes > 0 && this.table != null && this.credit.consumed(bytes);
         if (this.registration.hasUnread() && this.chunks.isEmpty()) {
             unregisterLocked(); // everything left after the call has been pulled
@@ -351,6 +354,11 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
             }
         }
         this.waiters.awaitParking(() -> this.life.waits(this.chunks.isEmpty()), this.pipe.describe());
+    }
+
+    /** Bytes consumed by pulls so far: exact on the thread that pulled. */
+    long bytesPulled() {
+        return this.bytesPulled;
     }
 
     Iterator<T> iterator() {

@@ -74,13 +74,18 @@ final class InlineGate {
      * an executor), or {@code null} if they always run on the workers: the operation has no pipes,
      * its implementation is plain, or the limit is 0. The same rules as for calls apply to the
      * callbacks' runs: {@value #WARM_UP} on the workers first, demoted for good by {@value #STRIKES}
-     * slow ones within {@value #WINDOW}.
-     * @param limitNanos the limit; 0 turns inline callbacks off
+     * slow ones within {@value #WINDOW}; but a run is slow beyond {@value #CALLBACK_FACTOR} times
+     * the limit: a callback that copies out what arrived allocates at the rate data streams in, so
+     * it is the thread a young collection stops more often than not.
+     * @param limitNanos the inline dispatch limit; 0 turns inline callbacks off
      */
     static InlineGate ofPipeCallbacks(ServerMethod method, long limitNanos) {
         boolean eligible = limitNanos > 0 && method.pipes != null && method.isAsync();
-        return eligible ? new InlineGate(method.model.fullName(), limitNanos, true) : null;
+        return eligible ? new InlineGate(method.model.fullName(), limitNanos * CALLBACK_FACTOR, true) : null;
     }
+
+    /** A pipe callback's limit, in inline dispatch limits. */
+    static final int CALLBACK_FACTOR = 4;
 
     /**
      * The gate of an operation, or {@code null} if its calls never run inline.
