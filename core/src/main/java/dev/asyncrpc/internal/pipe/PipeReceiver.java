@@ -17,8 +17,9 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
- * the window ({@link InboundFlowController}), element decoding ({@link ChunkDecoder}), the
- * waiters ({@link InboundWaiters}), the blocking iterator ({@link PipeIterator}) and the Reactive
+ * the state ({@link InboundLifecycle}), the window and the credit owed ({@link CreditGrants}), the
+ * pull side ({@link ChunkPuller}), the waiters ({@link InboundWaiters}), the registry entry
+ * ({@link InboundRegistration}), the blocking iterator ({@link PipeIterator}) and the Reactive
  * Streams bridge ({@link PipeSubscription}).
  *
  * <p>The event loop appends each PIPE_DATA payload (a retained slice of the read buffer, no copy)
@@ -29,19 +30,14 @@ import io.netty.buffer.ByteBufAllocator;
  * server the held payloads are charged to its memory budget, and while that budget is exhausted
  * an end with unread data holds its credit back ({@link #run()}).
  *
- * <p><b>Ordered end.</b> An end or a failure (the sender's abort, the call's failure, a lost
- * connection) reaches the reader only after every element that arrived before it: the state moves
- * to {@link InboundState#CLOSED} or {@link InboundState#FAILED} and the buffered payloads stay
- * until pulled. If the call ends while elements are still unread, an {@link UnreadPipe} watches
- * them: they are released when the pipe end is dropped (garbage collected) or when the runtime
- * closes. Only a cancelled subscriber, an element that cannot be decoded, or such a release
- * discards data ({@link InboundState#DISCARDED}).
+ * <p><b>Ordered end</b> ({@link InboundLifecycle}): an end or a failure reaches the reader only
+ * after every element that arrived before it. If the call ends while elements are still unread,
+ * an {@link UnreadPipe} watches them until the pipe end is dropped or the runtime closes.
  *
  * <p>Waiters are woken once the read batch is in: blocked iterators through the monitor,
  * subscribers on their executor, {@code onAvailable} callbacks on theirs; on an implementer's end,
  * a callback registered without an executor runs at once on the event loop while the operation's
- * callbacks have proven fast (see {@link #bind}). The parts: {@link InboundLifecycle} (the state),
- * {@link CreditGrants} (the credit owed), {@link InboundRegistration} (the registry entry).
+ * callbacks have proven fast (see {@link #bind}).
  *
  * <p>ByteBuf ownership: payloads passed to {@link #onData} are owned by this receiver (its
  * {@link InboundChunks}) until consumed or released.
@@ -460,19 +456,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
                 false, this.elementsReceived, this.bytesReceived, window, unacknowledged, c.bytes(), Duration.ZERO);
     }
 
-    // ---- Flow.Publisher ----
-
     void subscribe(Flow.Subscriber<? super T> subscriber) {
-        PipeSubscription<T> s = new PipeSubscription<>(this, subscriber);
-        boolean ok;
-        synchronized (this.chunks) {
-            ok = this.waiters.subscriber(s::signal);
-        }
-        if (!ok) {
-            PipeSubscription.refuse(subscriber, new IllegalStateException(this.pipe.describe() + " already has a subscriber: a pipe is consumed once"));
-            return;
-        }
-        subscriber.onSubscribe(s);
-        s.signal();
+        PipeSubscription.subscribe(this, this.waiters, subscriber);
     }
 }
