@@ -10,10 +10,8 @@ import dev.asyncrpc.PipeInfo;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.ValueCodec;
-import dev.asyncrpc.internal.protocol.PipeFrames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
@@ -28,7 +26,7 @@ import io.netty.buffer.ByteBufAllocator;
  * fully consumed payload is released, and once half the window has been consumed the credit is
  * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window. On the
  * server the held payloads are charged to its memory budget, and while that budget is exhausted
- * an end with unread data holds its credit back ({@link #run()}).
+ * an end with unread data holds its credit back ({@link CreditWriter}).
  *
  * <p><b>Ordered end</b> ({@link InboundLifecycle}): an end or a failure reaches the reader only
  * after every element that arrived before it. If the call ends while elements are still unread,
@@ -44,7 +42,7 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * @param <T> the element type
  */
-final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Side, PipeIterator.Source<T> {
+final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator.Source<T> {
 
     private final PipeEnd<T> pipe;
     /** The held payloads; its monitor guards the fields below and is what iterators wait on. */
@@ -65,8 +63,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     // ---- guarded by chunks ----
     private PipeTable table;
     private int callId;
-    /** The window and the credit owed, once attached. */
-    private CreditGrants credit;
+    /** The window, the credit owed and its writer, once attached. */
+    private CreditWriter credit;
     private final InboundLifecycle life = new InboundLifecycle();
     private final InboundRegistration registration = new InboundRegistration();
     private long elementsReceived;
@@ -122,7 +120,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
             }
             this.table = table;
             this.callId = callId;
-            this.credit = new CreditGrants(new InboundFlowController(window));
+            this.credit = new CreditWriter(this.chunks, this.life, new CreditGrants(new InboundFlowController(window)), table, callId,
+                    this.identity.index());
             this.chunks.budget(table.memory());
             this.registration.register(this.registry, this);
         }
@@ -143,7 +142,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
                 throw new ProtocolException("PIPE_DATA after PIPE_END on pipe " + this.identity.index() + " of call " + this.callId
                         + " (" + this.identity.operation() + ")");
             }
-            InboundFlowController flow = this.credit.flow();
+            InboundFlowController flow = this.credit.credit().flow();
             if (!flow.receive(size)) {
                 payload.release();
                 throw new ProtocolException("pipe " + this.identity.index() + " of call " + this.callId + " (" + this.identity.operation()
@@ -197,7 +196,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
 
     private void stopCreditLocked() {
         if (this.credit != null) {
-            this.credit.flow().stop();
+            this.credit.credit().flow().stop();
         }
     }
 
@@ -233,7 +232,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
 
     @Override
     public void grant() {
-        this.table.schedule(this);
+        this.credit.schedule();
     }
 
     @Override
@@ -244,32 +243,6 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     @Override
     public String describe() {
         return this.pipe.describe();
-    }
-
-    /**
-     * Write the pending grant (event loop). While the server's memory budget is exhausted, an end
-     * that still holds unread data keeps its credit and checks again later: its reader has data to
-     * pull meanwhile, and the sender sends no more until memory frees. An end with nothing buffered
-     * gets its credit at once, so that a reader waiting for this pipe is never held up by the data
-     * of others.
-     */
-    @Override
-    public void run() {
-        long g;
-        synchronized (this.chunks) {
-            if (this.table == null) {
-                return;
-            }
-            if (this.life.isOpen() && !this.chunks.isEmpty() && this.table.holdCredit()) {
-                this.table.retryLater(this); // the write stays scheduled: no other is scheduled meanwhile
-                return;
-            }
-            g = this.credit.take();
-            if (!this.life.isOpen() || g <= 0) {
-                return;
-            }
-        }
-        this.table.write(PipeFrames.credit(ByteBufAllocator.DEFAULT, this.callId, this.identity.index(), (int) g));
     }
 
     /** The buffers were released from outside (dropped or runtime closed): the state follows (locked). */
@@ -449,7 +422,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     private PipeInfo infoLocked() {
         PipeIdentity id = this.identity;
         InboundChunks c = this.chunks;
-        InboundFlowController flow = (this.credit != null) ? this.credit.flow() : null;
+        InboundFlowController flow = (this.credit != null) ? this.credit.credit().flow() : null;
         int window = (flow != null) ? flow.window() : 0;
         long unacknowledged = (flow != null) ? flow.unacknowledged() : 0;
         return new PipeInfo(id.operation(), this.callId, id.index(), this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT,
