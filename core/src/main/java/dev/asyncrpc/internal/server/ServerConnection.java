@@ -340,7 +340,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     /** Make the implementer's pipe ends of a new call; pipe frames after the CALL find them (loop). */
     private void attachPipes(ServerCallContext call) {
         if (call.method.pipes != null) {
-            call.pipes = call.method.pipes.newImplementer(new CallCallbacks(call, this.executor), this.runtime.pipes());
+            CallCallbacks callbacks = new CallCallbacks(call, this.executor);
+            call.pipes = call.method.pipes.newImplementer(callbacks, callbacks.availability(call.method.pipeCallbacks, this.ctx.executor()),
+                    this.runtime.pipes());
             this.pipes.attach(call.id, call.pipes);
         }
     }
