@@ -424,7 +424,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.deadlineTimer.cancel(false);
             }
             runOffLoop(WorkerTask.of(call::disconnected));
-            this.runtime.callEnded();
+            this.runtime.calls().callEnded();
         }
         this.calls.clear();
         this.pipes.closeAll("connection to the client lost");
@@ -456,7 +456,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release(); // the connection is gone: nobody to reply to
             return;
         }
-        this.runtime.callEnded();
+        this.runtime.calls().callEnded();
         if (!this.ctx.channel().isActive()) {
             response.release();
             return;
