@@ -266,6 +266,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if ((flags & Frames.CALL_CAUSAL) != 0) {
             orderingKey = p.readInt();
         }
+        if ((flags & Frames.CALL_SAME_METADATA) != 0) {
+            metadata = this.metadata.same(flags, Settings.metadataReuse(limits, this.peerSettings));
+        }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
             if (size > limits.maxMetadataSize()) {
