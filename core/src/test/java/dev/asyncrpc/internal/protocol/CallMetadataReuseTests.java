@@ -90,7 +90,25 @@ class CallMetadataReuseTests {
         byte[] large = new byte[CallMetadataReuse.COPY_LIMIT * 4];
         large[large.length - 1] = 7;
         send(call(0, metadata, 1, large));
-        assertThat(send(call(0, metadata, 2, large))).isEqualTo(hex(callWithoutMetadata(Frames.CALL_SAME_METADATA, 2, large)));
+        ByteBuf shared = call(0, metadata, 2, large).retain();
+        try {
+            ByteBuf out = this.writer.apply(ALLOC, shared);
+            assertThat(out).isInstanceOf(io.netty.buffer.CompositeByteBuf.class);
+            assertThat(hexAndRelease(out)).isEqualTo(hex(callWithoutMetadata(Frames.CALL_SAME_METADATA, 2, large)));
+        }
+        finally {
+            shared.release();
+        }
+    }
+
+    @Test
+    void rewritesAFrameOnlyItHoldsInPlace() {
+        Map<String, String> metadata = Map.of("authorization", TOKEN);
+        send(call(Frames.CALL_CAUSAL, metadata, 1));
+        ByteBuf frame = call(Frames.CALL_CAUSAL, metadata, 2);
+        ByteBuf out = this.writer.apply(ALLOC, frame);
+        assertThat(out).isSameAs(frame);
+        assertThat(hexAndRelease(out)).isEqualTo(hex(callWithoutMetadata(Frames.CALL_CAUSAL | Frames.CALL_SAME_METADATA, 2)));
     }
 
     @Test
