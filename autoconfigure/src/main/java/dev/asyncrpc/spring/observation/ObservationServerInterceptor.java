@@ -5,6 +5,7 @@ import java.util.Objects;
 import dev.asyncrpc.CallListener;
 import dev.asyncrpc.CallObserver.CallInfo;
 import dev.asyncrpc.RemoteCallException;
+import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.ServerInterceptor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -20,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  * carry the caller's trace id and spans it starts are children of the server span.
  *
  * <p>Runs early ({@link #ORDER}), so that later interceptors (security, MDC) run inside the span.
+ *
+ * <p>It never blocks: starting and stopping an observation runs the registry's
+ * {@link io.micrometer.observation.ObservationHandler handlers} on the calling thread, and
+ * Micrometer requires them to return at once (Spring WebFlux and Reactor Netty run them on their
+ * event loops too). So it lets the server run a call inline, on the event loop that read it
+ * ({@link #mayRunOnEventLoop}); the time it takes counts with the method's for the inline gate, which
+ * sends an operation back to the workers if the two together prove slow.
  */
 public final class ObservationServerInterceptor implements ServerInterceptor {
 
@@ -40,6 +48,15 @@ public final class ObservationServerInterceptor implements ServerInterceptor {
     public ObservationServerInterceptor(ObservationRegistry registry, @Nullable AsyncRpcServerObservationConvention convention) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.convention = convention;
+    }
+
+    /**
+     * Always {@code true}: observation handlers must not block (see the class javadoc), so
+     * observing a call never keeps it off the event loop.
+     */
+    @Override
+    public boolean mayRunOnEventLoop(ServerCall call) {
+        return true;
     }
 
     @Override

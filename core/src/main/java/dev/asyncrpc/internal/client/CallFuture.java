@@ -66,7 +66,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
         this.runtime = runtime;
         this.observation = observation;
         this.deadlineNanos = (method.timeoutNanos != 0) ? this.issuedNanos + method.timeoutNanos : 0;
-        runtime.pending.incrementAndGet();
+        runtime.pending.increment();
     }
 
     /**
@@ -192,7 +192,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
         if (this.listeners != null) {
             ClientInterceptors.completed(this.listeners, status, message);
         }
-        this.runtime.pending.decrementAndGet();
+        this.runtime.pending.decrement();
         dev.asyncrpc.CallObserver observer = this.runtime.observer;
         if (observer != dev.asyncrpc.CallObserver.NONE) {
             try {

@@ -32,7 +32,8 @@ public final class ClientRuntime implements AutoCloseable {
     boolean directCompletion;
     /** The interceptors calls pass before they are sent (set before the first call). */
     ClientInterceptors interceptors = ClientInterceptors.NONE;
-    final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Calls issued and not ended; a counter per thread (issuing and completing threads differ), summed when read. */
+    final java.util.concurrent.atomic.LongAdder pending = new java.util.concurrent.atomic.LongAdder();
     /** Calls held by this client's connections, not sent yet: before the handshake, or at the server's MAX_CONCURRENT_CALLS. */
     final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     final Duration connectTimeout;
@@ -103,7 +104,7 @@ public final class ClientRuntime implements AutoCloseable {
 
     /** Calls issued and not yet completed. */
     public int pendingCalls() {
-        return this.pending.get();
+        return this.pending.intValue();
     }
 
     /** Calls issued but held locally, not sent yet. */

@@ -66,6 +66,11 @@ final class ChunkEncoder {
         return this.frameCap;
     }
 
+    /** Whether elements are raw bytes ({@code byte[]}, {@code ByteBuffer}), copied as they are. */
+    boolean isRaw() {
+        return this.raw;
+    }
+
     int softTarget() {
         return this.softTarget;
     }

@@ -27,6 +27,20 @@ final class PipeSubscription<T> implements Flow.Subscription, Runnable {
     private volatile boolean cancelled;
     private boolean done;
 
+    /** Refuse {@code subscriber} (Reactive Streams rule 1.9: {@code onSubscribe} first, then {@code onError}). */
+    static void refuse(Flow.Subscriber<?> subscriber, Throwable why) {
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        subscriber.onError(why);
+    }
+
     PipeSubscription(PipeReceiver<T> source, Flow.Subscriber<? super T> subscriber) {
         this.source = source;
         this.subscriber = subscriber;

@@ -1,7 +1,6 @@
 package dev.asyncrpc.internal.server;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -30,11 +29,11 @@ import io.netty.handler.codec.DecoderException;
 import dev.asyncrpc.internal.IntMap;
 
 /**
- * The server end of one connection. On the event loop: the handshake, the call table and its limit,
- * CALL parsing up to the operation lookup, and small calls of asynchronous implementations whose
- * {@link InlineGate} is open (or all of them with direct dispatch). Otherwise argument decoding and
- * invocation run on the worker executor: plain implementations one call per task, asynchronous ones
- * batched per read. Replies come back from any thread through the {@link WriteQueue}.
+ * The server end of one connection, on its event loop: the handshake, the call table, CALL parsing
+ * up to the operation lookup, replies and the connection's end. Whether a call is taken is
+ * {@link CallAdmission}'s to decide; where and in which order it runs, {@link CallDispatch}'s (small
+ * calls of asynchronous implementations whose {@link InlineGate} is open run on this event loop;
+ * the rest on the workers). Replies come back from any thread through the {@link WriteQueue}.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -44,8 +43,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private final WorkLane lane;
     private WriteQueue writes;
     private PipeTable pipes;
-    /** Slows reading while this connection's calls are refused for a spent budget. */
-    private ReadBackoff backoff;
+    /** Whether a new call may be taken; slows reading while calls are refused for a spent budget. */
+    private CallAdmission admission;
     private ChannelHandlerContext ctx;
 
     // event loop only
@@ -54,16 +53,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     private boolean closing;
     private int highestCallId;
     private final IntMap<ServerCallContext> calls = new IntMap<>();
-    private List<ServerCallContext> batch = new ArrayList<>();
+    /** Where admitted calls run (made with the channel). */
+    private CallDispatch dispatch;
     private String lastName;
     /** {@link #lastName} in UTF-8: the next CALL's name is compared with it without decoding. */
     private byte[] lastNameUtf8;
     private ServerMethod lastMethod;
     /** Decodes CALL metadata, reusing the strings of entries the client sends unchanged (a bearer token). */
     private final MetadataReader metadata = new MetadataReader();
-    private final IntMap<OrderedDispatch> ordered = new IntMap<>();
-    /** Whether a call runs on this event loop now, inside a read whose end flushes (see {@link #reply}). */
-    private boolean runningOnLoop;
     private java.util.concurrent.ScheduledFuture<?> handshakeTimer;
     /** The client's limits, from its HELLO. */
     private Settings peerSettings;
@@ -88,7 +85,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
      * Any thread.
      */
     void reply(ServerCallContext call) {
-        if (call.pipes == null && this.ctx.executor().inEventLoop() && this.runningOnLoop) {
+        if (call.pipes == null && this.ctx.executor().inEventLoop() && this.dispatch.isRunningOnLoop()) {
             drain(call);
             return;
         }
@@ -102,7 +99,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.pipes = new PipeTable(this.executor, this.runtime.pipes(), this.runtime.settings(), this.writes);
         this.pipes.memory(this.runtime.memory());
         this.pipes.context(ctx);
-        this.backoff = new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor());
+        this.dispatch = new CallDispatch(this.lane, this.runtime, ctx.executor());
+        this.admission = CallAdmission.of(this.runtime, new ReadBackoff(ReadGate.of(ctx.channel()), ctx.executor()));
     }
 
     @Override
@@ -132,7 +130,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     /** Whether calls are in progress (for the idle timeout). Event loop. */
     boolean isBusy() {
-        return !this.calls.isEmpty() || !this.batch.isEmpty();
+        return !this.calls.isEmpty() || this.dispatch.hasWaiting();
     }
 
     /** The client's address for {@code ServerCall.peer()}. */
@@ -246,7 +244,6 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         int id = frame.callId();
         this.highestCallId = Math.max(this.highestCallId, id);
         ByteBuf p = frame.payload();
-        Settings limits = this.runtime.settings();
         if (id == 0 || this.calls.containsKey(id)) {
             throw new ProtocolException("call", "CALL with " + (id == 0 ? "call id 0" : "call id " + id + " already in progress"));
         }
@@ -271,17 +268,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
-            if (size > limits.maxMetadataSize()) {
-                error(id, Status.RESOURCE_EXHAUSTED, "call metadata of " + size + " bytes exceeds maxMetadataSize " + limits.maxMetadataSize());
+            if (refused(id, this.admission.checkMetadata(size))) {
                 return false;
             }
             metadata = this.metadata.read(p.readSlice(size));
         }
-        if (this.calls.size() >= limits.maxConcurrentCalls()) {
-            this.runtime.refused();
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "too many calls in progress on this connection (maxConcurrentCalls "
-                    + limits.maxConcurrentCalls() + "); the call was not run (safe to retry)");
+        if (refused(id, this.admission.checkConnection(this.calls.size()))) {
             return false;
         }
         ServerMethod method;
@@ -298,24 +290,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             this.lastNameUtf8 = name.getBytes(StandardCharsets.UTF_8);
             this.lastMethod = method;
         }
-        if (this.runtime.isDraining()) {
-            error(id, Status.NOT_DISPATCHED, "server is shutting down; the call was not dispatched (safe to retry elsewhere)");
-            return false;
-        }
         int charge = p.readableBytes();
-        if (!this.runtime.memory().tryReserve(charge)) {
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "the server's memory budget (" + this.runtime.memory().limit()
-                    + " bytes for data held for clients) cannot take the " + charge + " argument bytes of this call now;"
-                    + " the call was not dispatched (safe to retry)");
-            return false;
-        }
-        if (!this.runtime.tryCallStarted()) {
-            this.runtime.memory().release(charge);
-            this.runtime.refused();
-            this.backoff.refused();
-            error(id, Status.RESOURCE_EXHAUSTED, "the server has too many calls in progress (maxCallsInProgress "
-                    + this.runtime.maxCallsInProgress() + "); the call was not run (safe to retry)");
+        if (refused(id, this.admission.admit(charge))) {
             return false;
         }
         ServerCallContext call = new ServerCallContext(id, method, this, p, orderingKey, timeoutMillis, metadata);
@@ -336,12 +312,16 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 }
             }), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        if (method.isAsync() || orderingKey != 0) {
-            this.batch.add(call); // dispatched at the end of the read, in arrival order per ordering key
+        this.dispatch.add(call);
+        return true;
+    }
+
+    /** Answer call {@code id} with {@code refusal}, if there is one. */
+    private boolean refused(int id, CallAdmission.Refusal refusal) {
+        if (refusal == null) {
+            return false;
         }
-        else {
-            submit(call);
-        }
+        error(id, refusal.status(), refusal.message());
         return true;
     }
 
@@ -363,22 +343,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     /** Make the implementer's pipe ends of a new call; pipe frames after the CALL find them (loop). */
     private void attachPipes(ServerCallContext call) {
         if (call.method.pipes != null) {
-            call.pipes = call.method.pipes.newImplementer(new CallCallbacks(call, this.executor), this.runtime.pipes());
+            CallCallbacks callbacks = new CallCallbacks(call, this.executor);
+            call.pipes = call.method.pipes.newImplementer(callbacks, callbacks.availability(call.method.pipeCallbacks, this.ctx.executor()),
+                    this.runtime.pipes());
             this.pipes.attach(call.id, call.pipes);
         }
-    }
-
-    /** The dispatcher of one ordering key; idle ones are swept once there are many. */
-    private OrderedDispatch ordering(int key) {
-        OrderedDispatch d = this.ordered.get(key);
-        if (d == null) {
-            if (this.ordered.size() >= 1024) {
-                this.ordered.removeIf(OrderedDispatch::isIdle);
-            }
-            d = new OrderedDispatch(this.lane);
-            this.ordered.put(key, d);
-        }
-        return d;
     }
 
     /** Control work (cancel, deadline, disconnect) bypasses the lane; a refusal is counted and logged. */
@@ -386,164 +355,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         this.runtime.dispatch().execute(task);
     }
 
-    private void submit(ServerCallContext call) {
-        this.lane.execute(call);
-    }
-
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         this.pipes.readComplete(); // pipe consumers wake once per read batch
-        if (!this.batch.isEmpty()) {
-            List<ServerCallContext> run = this.batch;
-            this.batch = new ArrayList<>();
-            dispatchBatch(run);
-        }
+        this.dispatch.readComplete();
         ctx.flush();
-        this.backoff.turnEnded();
-    }
-
-    /**
-     * Dispatch the asynchronous calls read in one batch: calls without an ordering key as one task,
-     * and the calls of each ordering key as one unit of that key's ordered dispatch.
-     */
-    private void dispatchBatch(List<ServerCallContext> batch) {
-        List<ServerCallContext> run = runOnLoop(batch);
-        if (run.isEmpty()) {
-            return;
-        }
-        List<ServerCallContext> free = null;
-        java.util.LinkedHashMap<Integer, List<ServerCallContext>> byKey = null;
-        for (ServerCallContext call : run) {
-            if (call.orderingKey == 0) {
-                if (free == null) {
-                    free = new ArrayList<>(run.size());
-                }
-                free.add(call);
-            }
-            else {
-                if (byKey == null) {
-                    byKey = new java.util.LinkedHashMap<>();
-                }
-                byKey.computeIfAbsent(call.orderingKey, k -> new ArrayList<>()).add(call);
-            }
-        }
-        if (free != null) {
-            List<ServerCallContext> calls = free;
-            if (calls.size() == 1) {
-                submit(calls.get(0));
-            }
-            else {
-                submitTask(calls, () -> calls.forEach(ServerCallContext::run));
-            }
-        }
-        if (byKey != null) {
-            byKey.forEach((key, calls) -> {
-                OrderedDispatch dispatch = ordering(key);
-                List<ServerCallContext> unit = new ArrayList<>();
-                for (ServerCallContext call : calls) {
-                    if (call.method.isAsync()) {
-                        unit.add(call);
-                    }
-                    else {
-                        submitUnit(dispatch, unit);
-                        unit = new ArrayList<>();
-                        submitUnit(dispatch, List.of(call));
-                    }
-                }
-                submitUnit(dispatch, unit);
-            });
-        }
-    }
-
-    /**
-     * Run asynchronous implementations here, on the event loop, in arrival order, as long as nothing
-     * of their ordering key is still queued: every one with direct dispatch (opt-in), and by default
-     * those whose {@link InlineGate} is open and whose arguments are small (inline dispatch). From the
-     * first call that cannot run here (a plain implementation, a demoted or warming-up operation,
-     * large arguments, an interceptor that may block for it, or a key with work pending), the rest of
-     * the batch takes the normal path, so
-     * order is kept.
-     * @return the calls left for the normal path
-     */
-    private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
-        boolean direct = this.runtime.directDispatch;
-        int i = 0;
-        for (; i < batch.size(); i++) {
-            ServerCallContext call = batch.get(i);
-            if (!call.method.isAsync()) {
-                break;
-            }
-            if (!direct) {
-                InlineGate gate = call.method.inline;
-                if (gate == null || !gate.isOpen() || call.argumentCharge > ServerRuntime.INLINE_MAX_ARGUMENT_BYTES
-                        || !this.runtime.interceptors().mayRunOnEventLoop(call)) {
-                    break;
-                }
-            }
-            if (call.orderingKey != 0) {
-                OrderedDispatch d = this.ordered.get(call.orderingKey);
-                if (d != null && !d.isIdle()) {
-                    break;
-                }
-            }
-            call.inline = true;
-            this.runningOnLoop = true;
-            try {
-                call.run();
-            }
-            finally {
-                this.runningOnLoop = false;
-            }
-        }
-        return (i == 0) ? batch : batch.subList(i, batch.size());
-    }
-
-    /**
-     * Submit calls that run one after another on one worker. Asynchronous implementations release
-     * the key's next unit once their methods have returned (the hand-off point), so dispatch order
-     * is exact and execution still overlaps through their futures. A plain implementation comes
-     * alone and releases the next unit once it has provably entered its method ({@link EntryWatch}:
-     * it returned, or its thread's stack shows the method), so the calls of one
-     * key enter in issue order, exactly, and still overlap when one blocks.
-     */
-    private void submitUnit(OrderedDispatch dispatch, List<ServerCallContext> unit) {
-        if (unit.isEmpty()) {
-            return;
-        }
-        ServerCallContext first = unit.get(0);
-        if (!first.method.isAsync()) {
-            first.entry = new EntryWatch(dispatch::started, this.ctx.executor(), first.method.method.getName());
-            dispatch.submit(first);
-            return;
-        }
-        dispatch.submit(new CallBatch(unit, () -> {
-            try {
-                unit.forEach(ServerCallContext::run);
-            }
-            finally {
-                dispatch.started();
-            }
-        }));
-    }
-
-    private void submitTask(List<ServerCallContext> calls, Runnable task) {
-        this.lane.execute(new CallBatch(calls, task));
-    }
-
-    /** Asynchronous calls run as one task; a refusal fails each of them (never run). */
-    private record CallBatch(List<ServerCallContext> calls, Runnable task) implements WorkerTask {
-
-        @Override
-        public void run() {
-            this.task.run();
-        }
-
-        @Override
-        public void rejected(Status status, String message) {
-            for (ServerCallContext call : this.calls) {
-                call.rejected(status, message);
-            }
-        }
+        this.admission.turnEnded();
     }
 
     private void error(int id, Status status, String message) {
@@ -595,14 +412,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (ServerCallContext call : this.batch) {
-            call.discard();
-        }
-        this.batch.clear();
+        this.dispatch.discardWaiting();
         if (this.handshakeTimer != null) {
             this.handshakeTimer.cancel(false);
         }
-        this.backoff.stop();
+        this.admission.stop();
         if (this.helloDone) {
             String peer = peer();
             this.runtime.observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.SERVER, peer, false));

@@ -194,6 +194,7 @@ public final class ServerRuntime implements AutoCloseable {
         for (ServerMethod m : this.registry.methods()) {
             m.inline = this.directDispatch ? null
                     : InlineGate.of(m, this.inlineDispatchLimitNanos);
+            m.pipeCallbacks = InlineGate.ofPipeCallbacks(m, this.inlineDispatchLimitNanos);
         }
         EventLoopGroup group = this.transports.group(this.endpoint.kind());
         ServerBootstrap b = new ServerBootstrap().group(group)
