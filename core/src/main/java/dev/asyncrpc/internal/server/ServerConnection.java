@@ -264,7 +264,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             orderingKey = p.readInt();
         }
         if ((flags & Frames.CALL_SAME_METADATA) != 0) {
-            metadata = this.metadata.same(flags, Settings.metadataReuse(limits, this.peerSettings));
+            metadata = this.metadata.same(flags, Settings.metadataReuse(this.runtime.settings(), this.peerSettings));
         }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
