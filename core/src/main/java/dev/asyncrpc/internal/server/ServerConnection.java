@@ -427,7 +427,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.deadlineTimer.cancel(false);
             }
             runOffLoop(WorkerTask.of(call::disconnected));
-            this.runtime.callEnded();
+            this.runtime.calls().callEnded();
         }
         this.calls.clear();
         this.pipes.closeAll("connection to the client lost");
@@ -459,7 +459,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release(); // the connection is gone: nobody to reply to
             return;
         }
-        this.runtime.callEnded();
+        this.runtime.calls().callEnded();
         if (!this.ctx.channel().isActive()) {
             response.release();
             return;
