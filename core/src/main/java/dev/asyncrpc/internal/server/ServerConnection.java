@@ -263,6 +263,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if ((flags & Frames.CALL_CAUSAL) != 0) {
             orderingKey = p.readInt();
         }
+        if ((flags & Frames.CALL_SAME_METADATA) != 0) {
+            metadata = this.metadata.same(flags, Settings.metadataReuse(this.runtime.settings(), this.peerSettings));
+        }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
             if (refused(id, this.admission.checkMetadata(size))) {
