@@ -263,6 +263,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if ((flags & Frames.CALL_CAUSAL) != 0) {
             orderingKey = p.readInt();
         }
+        if ((flags & Frames.CALL_SAME_METADATA) != 0) {
+            metadata = this.metadata.same(flags, Settings.metadataReuse(this.runtime.settings(), this.peerSettings));
+        }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
             if (refused(id, this.admission.checkMetadata(size))) {
@@ -424,7 +427,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.deadlineTimer.cancel(false);
             }
             runOffLoop(WorkerTask.of(call::disconnected));
-            this.runtime.callEnded();
+            this.runtime.calls().callEnded();
         }
         this.calls.clear();
         this.pipes.closeAll("connection to the client lost");
@@ -456,7 +459,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release(); // the connection is gone: nobody to reply to
             return;
         }
-        this.runtime.callEnded();
+        this.runtime.calls().callEnded();
         if (!this.ctx.channel().isActive()) {
             response.release();
             return;
