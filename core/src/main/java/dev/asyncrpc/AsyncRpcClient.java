@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
-import dev.asyncrpc.internal.Threads;
 import dev.asyncrpc.internal.client.ClientBinding;
 import dev.asyncrpc.internal.client.ClientDefaults;
 import dev.asyncrpc.internal.client.ClientProxy;
@@ -559,7 +558,7 @@ public final class AsyncRpcClient implements AutoCloseable {
             }
             boolean owns = this.executor == null && shared == null;
             ExecutorService exec = (this.executor != null) ? this.executor : (shared != null) ? shared.executor()
-                    : Threads.growingPool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors()), 60,
+                    : new dev.asyncrpc.internal.CompletionPool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors()), 60,
                             java.util.concurrent.TimeUnit.SECONDS);
             dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
                     : new dev.asyncrpc.internal.transport.Transports("asyncrpc-client-io", this.ioThreads, this.transport);

@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.asyncrpc.internal.Threads;
+import dev.asyncrpc.internal.CompletionPool;
 import dev.asyncrpc.internal.transport.Transports;
 
 /**
@@ -242,7 +242,7 @@ public final class AsyncRpcResources implements AutoCloseable {
         public AsyncRpcResources build() {
             Transports transports = new Transports(this.name + "-io", this.ioThreads, this.transport);
             boolean owns = this.executor == null;
-            ExecutorService exec = owns ? Threads.growingPool(this.name + "-completion", this.completionThreads, 60, TimeUnit.SECONDS)
+            ExecutorService exec = owns ? new CompletionPool(this.name + "-completion", this.completionThreads, 60, TimeUnit.SECONDS)
                     : this.executor;
             return new AsyncRpcResources(transports, exec, owns, owns ? this.completionThreads : -1);
         }

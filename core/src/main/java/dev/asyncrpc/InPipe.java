@@ -153,10 +153,13 @@ public interface InPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Iterab
     List<T> pull(int max);
 
     /**
-     * Run {@code callback} once, on the client's or server's executor, when elements or the end are
-     * there to pull (if they already are, the callback is handed to the executor at once; it never
-     * runs on the calling thread); register again to hear about the next ones
-     * (Microsoft RPC's {@code RpcReceiveComplete}).
+     * Run {@code callback} once when elements or the end are there to pull; register again to hear
+     * about the next ones (Microsoft RPC's {@code RpcReceiveComplete}). If they already are there,
+     * the callback is handed to the server's worker executor at once: it never runs on the calling
+     * thread. Otherwise it runs when they arrive: on the implementer's end of an asynchronous
+     * implementation, on the event loop that read them once the operation's callbacks have proven
+     * fast (so it must pull what is there and return, never block), else on a worker; see
+     * {@code docs/threads.md}.
      * @param callback the callback
      * @throws IllegalStateException on the sending end
      */

@@ -131,9 +131,10 @@ public interface OutPipe<T> extends Flow.Publisher<T>, Flow.Subscriber<T>, Itera
     List<T> pull(int max);
 
     /**
-     * Run {@code callback} once, on the client's or server's executor, when elements or the end are
-     * there to pull (if they already are, the callback is handed to the executor at once; it never
-     * runs on the calling thread); register again for the next ones.
+     * Run {@code callback} once, on the client's completion executor (the event loop with
+     * {@code directCompletion(true)}), when elements or the end are there to pull (if they already
+     * are, the callback is handed to the executor at once; it never runs on the calling thread);
+     * register again for the next ones.
      * @param callback the callback
      * @throws IllegalStateException on the sending end
      */

@@ -60,6 +60,7 @@ public final class FuzzSeeds {
         s.put("touch-null", HELLO + GoldenFrameTests.CALL_TOUCH_NULL);
         s.put("add-deadline-causal", HELLO + CALL_ADD_DEADLINE_CAUSAL);
         s.put("echo-metadata", HELLO + CALL_ECHO_METADATA);
+        s.put("add-same-metadata", HELLO + MetadataReuseTests.CALL_ADD_METADATA_1 + MetadataReuseTests.CALL_ADD_SAME_METADATA_2);
         s.put("items", HELLO + CALL_ITEMS);
         s.put("echo-tags", HELLO + CALL_ECHO_TAGS);
         s.put("ping-add-cancel", HELLO + PING + GoldenFrameTests.CALL_ADD + CANCEL_GRACEFUL + PONG);
@@ -83,7 +84,7 @@ public final class FuzzSeeds {
     public static List<byte[]> frames() {
         List<String> hex = List.of(HELLO, HELLO_SMALL_WINDOW, PING, PONG, CANCEL_ABORTIVE, CANCEL_GRACEFUL, GOAWAY,
                 GoldenFrameTests.CALL_ADD, GoldenFrameTests.CALL_FAIL, GoldenFrameTests.CALL_TOUCH_NULL, CALL_ADD_DEADLINE_CAUSAL,
-                CALL_ECHO_METADATA, CALL_ITEMS, CALL_ECHO_TAGS, CALL_SUM, PIPE_DATA_1_BAD,
+                CALL_ECHO_METADATA, MetadataReuseTests.CALL_ADD_METADATA_1, MetadataReuseTests.CALL_ADD_SAME_METADATA_2, CALL_ITEMS, CALL_ECHO_TAGS, CALL_SUM, PIPE_DATA_1_BAD,
                 PipeGoldenFrameTests.CALL_UP, PipeGoldenFrameTests.PIPE_DATA_1_2, PipeGoldenFrameTests.PIPE_END_0,
                 PipeGoldenFrameTests.PIPE_END_ABORTED, PipeGoldenFrameTests.CALL_DOWN, PipeGoldenFrameTests.CREDIT_516,
                 PipeGoldenFrameTests.CALL_BYTES, PipeGoldenFrameTests.PIPE_DATA_509, PipeGoldenFrameTests.CALL_HOLD);

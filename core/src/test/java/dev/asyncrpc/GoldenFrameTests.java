@@ -21,10 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GoldenFrameTests {
 
-    /** HELLO with the default settings: frame size 16 MiB, 100,000 calls, pipe window 1 MiB, metadata 8 KiB. */
-    static final String HELLO = "00000026 01 00 00000000 41525043 0001 0004 0001 01000000 0002 000186a0 0003 00100000 0004 00002000";
+    /**
+     * HELLO with the default settings: frame size 16 MiB, 100,000 calls, pipe window 1 MiB, metadata
+     * 8 KiB, metadata reuse on (see {@link MetadataReuseTests} for a peer without the last one).
+     */
+    static final String HELLO = "0000002c 01 00 00000000 41525043 0001 0005 0001 01000000 0002 000186a0 0003 00100000 0004 00002000 0005 00000001";
 
-    static final String HELLO_ACK = "00000026 02 00 00000000 41525043 0001 0004 0001 01000000 0002 000186a0 0003 00100000 0004 00002000";
+    static final String HELLO_ACK = "0000002c 02 00 00000000 41525043 0001 0005 0001 01000000 0002 000186a0 0003 00100000 0004 00002000 0005 00000001";
 
     /** calc/add(1, 2) as call 1: name, two CBOR-encoded arguments with u32 lengths. */
     static final String CALL_ADD = "0000001b 10 00 00000001 0008 63616c632f616464 02 00000001 01 00000001 02";

@@ -3,10 +3,8 @@ package dev.asyncrpc;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.asyncrpc.internal.Threads;
 import dev.asyncrpc.test.Calc;
 import dev.asyncrpc.test.CalcAsync;
 import dev.asyncrpc.test.PlainCalc;
@@ -92,43 +90,6 @@ class SharedResourcesTests {
         assertThatIllegalArgumentException().isThrownBy(() -> AsyncRpcResources.builder().ioThreads(0)).withMessage("ioThreads: 0 (expected: > 0)");
         assertThatIllegalArgumentException().isThrownBy(() -> AsyncRpcResources.builder().completionThreads(-1))
             .withMessage("completionThreads: -1 (expected: > 0)");
-    }
-
-    @Test
-    void theGrowingPoolStartsAThreadOnlyWhenNoneIsIdle() throws Exception {
-        ThreadPoolExecutor pool = Threads.growingPool("grow", 8, 60, TimeUnit.SECONDS);
-        try {
-            java.util.concurrent.TransferQueue<Runnable> queue = (java.util.concurrent.TransferQueue<Runnable>) pool.getQueue();
-            for (int i = 0; i < 200; i++) {
-                pool.submit(() -> { }).get(10, TimeUnit.SECONDS); // one task at a time, each after the thread is idle again
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (!queue.hasWaitingConsumer() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
-            }
-            assertThat(pool.getPoolSize()).as("threads after 200 tasks one at a time").isEqualTo(1);
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(8);
-            for (int i = 0; i < 20; i++) {
-                pool.execute(() -> {
-                    started.countDown();
-                    try {
-                        release.await();
-                    }
-                    catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue(); // grew to its maximum while tasks waited
-            assertThat(pool.getPoolSize()).isEqualTo(8);
-            assertThat(pool.getQueue()).hasSize(12);
-            release.countDown();
-        }
-        finally {
-            pool.shutdown();
-            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        }
     }
 
     private static void assertThatExceptionIsUnavailable(Runnable call) {

@@ -1,5 +1,6 @@
 package dev.asyncrpc.spring.observation;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +74,9 @@ class ObservationServerInterceptorTests {
         Stops stops = new Stops();
         registry.observationConfig().observationHandler(stops);
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(new ObservedImpl(registry))
-                .interceptor(new ObservationServerInterceptor(registry, null)).build().start();
+                .interceptor(new ObservationServerInterceptor(registry, null))
+                // a limit no invocation reaches, even on a loaded machine: this test is about eligibility, not timing
+                .inlineDispatchLimit(Duration.ofSeconds(10)).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
             Observed observed = client.proxy(Observed.class);
             String first = observed.where().get(30, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.pipe.PipeTable;
+import dev.asyncrpc.internal.protocol.CallMetadataReuse;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
 import dev.asyncrpc.internal.protocol.FrameType;
@@ -69,6 +70,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     private final IntMap<CallFuture<?>> calls = new IntMap<>();
     private final ArrayDeque<CallFuture<?>> waiting = new ArrayDeque<>();
     private Settings peer;
+    /** Sends a call's metadata once while it is unchanged, if the server announced METADATA_REUSE (loop). */
+    private CallMetadataReuse metadataReuse;
     private int nextId = 1;
     private List<Object> batch = new ArrayList<>();
     private ScheduledFuture<?> handshakeTimer;
@@ -254,6 +257,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         call.id = id;
         request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
         this.calls.put(id, call);
+        if (this.metadataReuse != null) {
+            request = this.metadataReuse.apply(this.ctx.alloc(), request);
+        }
         this.ctx.write(request, this.ctx.voidPromise());
         if (call.pipes != null) {
             this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
@@ -372,6 +378,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             throw new ProtocolException("server chose unsupported protocol version " + hello.version());
         }
         this.peer = hello.settings();
+        if (Settings.metadataReuse(this.runtime.settings, this.peer)) {
+            this.metadataReuse = new CallMetadataReuse(this.peer.maxMetadataSize());
+        }
         this.pipes.peer(this.peer);
         this.ready = true;
         observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));

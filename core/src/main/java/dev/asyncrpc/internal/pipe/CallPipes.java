@@ -102,6 +102,17 @@ public final class CallPipes {
         return (index < this.ends.length) ? this.ends[index] : null;
     }
 
+    /** Bytes pulled so far from the call's receiving ends (for timing callbacks against the work they did). */
+    public long bytesPulled() {
+        long n = 0;
+        for (PipeEnd<?> end : this.ends) {
+            if (end.receiver() != null) {
+                n += end.receiver().bytesPulled();
+            }
+        }
+        return n;
+    }
+
     String operation() {
         return this.operation;
     }

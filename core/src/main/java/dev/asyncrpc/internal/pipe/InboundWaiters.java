@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
+import dev.asyncrpc.internal.PeerWait;
 
 /**
  * Who waits for a receiving end's data: threads blocked in its iterator (waiting on the receiver's
@@ -46,6 +47,13 @@ final class InboundWaiters {
         }
         this.subscriber = signal;
         return true;
+    }
+
+    /** As {@link #subscriber}, taking the monitor. */
+    boolean subscribe(Runnable signal) {
+        synchronized (this.monitor) {
+            return subscriber(signal);
+        }
     }
 
     /**
@@ -115,6 +123,31 @@ final class InboundWaiters {
                 }
             }
             return true;
+        }
+    }
+
+    /** How long a blocked reader waits for data before it tells its pool that it is parked. */
+    static final long PARK_AFTER_MILLIS = 2;
+
+    /**
+     * Like {@link #await(BooleanSupplier, String)}, for a reader that may be a thread of the
+     * server's worker pool: one that has waited {@link #PARK_AFTER_MILLIS} in vain tells the pool
+     * it is parked ({@link PeerWait}), so that other calls get a worker meanwhile; the pool may
+     * refuse the wait instead ({@link Status#RESOURCE_EXHAUSTED}, thrown from here). The short
+     * waits between the frames of a flowing pipe never reach the pool.
+     */
+    void awaitParking(BooleanSupplier waiting, String what) {
+        if (await(waiting, what, PARK_AFTER_MILLIS)) {
+            return;
+        }
+        boolean parked = PeerWait.begin(); // outside the monitor: the pool may start a thread
+        try {
+            await(waiting, what);
+        }
+        finally {
+            if (parked) {
+                PeerWait.end();
+            }
         }
     }
 

@@ -83,25 +83,31 @@ public final class PipePlan {
         }
         CallPipes pipes = new CallPipes(this.model.fullName(), ends, this.params);
         for (int i = 0; i < ends.length; i++) {
-            bind(ends[i], i, executor, registry, pipes, cancelCall);
+            bind(ends[i], i, executor, executor, registry, pipes, cancelCall);
         }
         return pipes;
     }
 
-    /** New implementer's ends for one call: receiving in-pipes, sending out-pipes. Event loop. */
-    public CallPipes newImplementer(Executor executor, PipeRegistry registry) {
+    /**
+     * New implementer's ends for one call: receiving in-pipes, sending out-pipes. Event loop.
+     * @param executor where the call's pipe callbacks, subscriber signals and send completions run
+     * @param availability where its in-pipes' {@code onAvailable} callbacks registered without an
+     *        executor run (it may run them on the event loop)
+     */
+    public CallPipes newImplementer(Executor executor, Executor availability, PipeRegistry registry) {
         PipeEnd<?>[] ends = new PipeEnd<?>[this.params.length];
         for (int i = 0; i < this.params.length; i++) {
             ends[i] = this.params[i].in() ? new DefaultInPipe<>() : new DefaultOutPipe<>(true);
         }
         CallPipes pipes = new CallPipes(this.model.fullName(), ends, this.params);
         for (int i = 0; i < ends.length; i++) {
-            bind(ends[i], i, executor, registry, pipes, null);
+            bind(ends[i], i, executor, availability, registry, pipes, null);
         }
         return pipes;
     }
 
-    private void bind(PipeEnd<?> end, int index, Executor executor, PipeRegistry registry, CallPipes owner, Runnable cancelCall) {
+    private void bind(PipeEnd<?> end, int index, Executor executor, Executor availability, PipeRegistry registry, CallPipes owner,
+            Runnable cancelCall) {
         PipeIdentity id = new PipeIdentity(this.model.fullName(), index);
         java.lang.reflect.Type type = this.params[index].elementType();
         boolean raw = type == byte[].class || type == java.nio.ByteBuffer.class;
@@ -109,7 +115,7 @@ public final class PipePlan {
             end.sender().bind(id, this.codecs[index], raw, executor, owner, registry);
         }
         else {
-            end.receiver().bind(id, this.codecs[index], raw, executor, cancelCall, registry);
+            end.receiver().bind(id, this.codecs[index], raw, executor, availability, cancelCall, registry);
         }
     }
 }

@@ -222,16 +222,22 @@ public final class PipeTable {
         return end.receiver();
     }
 
-    /** Check that {@code count} length-prefixed elements fill the rest of the payload exactly. */
+    /**
+     * Check that {@code count} length-prefixed elements fill the rest of the payload exactly. A
+     * contiguous payload is read through one NIO view (not a buffer call per element); one that
+     * spans several buffers (a large frame, see {@code FrameCumulator}) through the buffer, since
+     * its NIO view would be a copy.
+     */
     private static void checkElements(ByteBuf p, int count) {
-        java.nio.ByteBuffer b = p.nioBuffer(p.readerIndex(), p.readableBytes()); // one view, not a buffer call per element
+        java.nio.ByteBuffer b = (p.nioBufferCount() == 1) ? p.nioBuffer(p.readerIndex(), p.readableBytes()) : null;
+        int base = p.readerIndex();
         int at = 0;
-        int end = b.limit();
+        int end = p.readableBytes();
         for (int i = 0; i < count; i++) {
             if (end - at < 4) {
                 throw new ProtocolException("PIPE_DATA announces " + count + " elements but holds " + i);
             }
-            int length = b.getInt(at);
+            int length = (b != null) ? b.getInt(at) : p.getInt(base + at);
             if (length < 0 || length > end - at - 4) {
                 throw new ProtocolException("PIPE_DATA element " + i + " has a bad length " + length);
             }

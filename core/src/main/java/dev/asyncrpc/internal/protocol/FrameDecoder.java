@@ -11,7 +11,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * Splits the byte stream into {@link Frame}s. Bounded: a length above {@code maxFrameSize} or below
  * the header size, or an unknown type code, raises {@link ProtocolException} before any payload is
  * buffered. Each frame's payload is a retained slice of the cumulation (no copy); the frame's
- * receiver owns (and releases) it.
+ * receiver owns (and releases) it. The reads of a large frame are joined without a copy
+ * ({@link FrameCumulator}): its payload may then span several buffers.
  * <p>
  * After its first error the decoder is terminal: it discards everything that arrives afterwards and
  * never raises a second error, so at most one GOAWAY follows. It also tells the handlers after it
@@ -84,6 +85,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.maxFrameSize = maxFrameSize;
         this.framesPerTurn = framesPerTurn;
         this.backlog = backlog;
+        setCumulator(FrameCumulator.INSTANCE);
     }
 
     @Override

@@ -32,6 +32,12 @@ public final class Frames {
     public static final int CALL_CAUSAL = 0x02;
     /** CALL flag: a metadata block follows. */
     public static final int CALL_METADATA = 0x04;
+    /**
+     * CALL flag: the call's metadata is that of the previous CALL on the connection that carried a
+     * metadata block; no block follows. Only where both sides announced {@code METADATA_REUSE}.
+     * @see CallMetadataReuse
+     */
+    public static final int CALL_SAME_METADATA = 0x08;
 
     /** REPLY flag: the value is null (or the operation returns void); the payload is empty. */
     public static final int REPLY_NULL = 0x01;

@@ -105,6 +105,28 @@ public final class MetadataReader {
         return result;
     }
 
+    /**
+     * The metadata of a CALL flagged {@link Frames#CALL_SAME_METADATA}: that of the last block read
+     * (the previous CALL on the connection that carried one, see {@link CallMetadataReuse}).
+     * @param flags the CALL's flags
+     * @param negotiated whether both sides announced {@code METADATA_REUSE}
+     * @return the metadata, unmodifiable
+     * @throws ProtocolException if reuse was not negotiated, the CALL also carries a block, or no
+     *         block was read before on this connection
+     */
+    public Map<String, String> same(int flags, boolean negotiated) {
+        if (!negotiated) {
+            throw new ProtocolException("call", "CALL reuses the previous metadata, but METADATA_REUSE was not negotiated");
+        }
+        if ((flags & Frames.CALL_METADATA) != 0) {
+            throw new ProtocolException("call", "CALL both carries metadata and reuses the previous metadata");
+        }
+        if (this.lastCount < 0) {
+            throw new ProtocolException("call", "CALL reuses the previous metadata, but no CALL carried metadata before on this connection");
+        }
+        return this.last;
+    }
+
     /** The u16 length at {@code at}, checked against the {@code size} bytes of the block. */
     private static int length(byte[] b, int at, int size) {
         if (size - at < 2) {

@@ -10,18 +10,23 @@ import io.netty.buffer.ByteBuf;
  * @param maxConcurrentCalls the most calls in progress at once on one connection
  * @param initialPipeWindow the bytes of pipe data a sender may have unacknowledged per pipe
  * @param maxMetadataSize the largest metadata block in a call, in bytes
+ * @param metadataReuse whether CALL frames may say "same metadata as the previous one" (the
+ *        {@link Frames#CALL_SAME_METADATA} flag); in use on a connection only when both sides
+ *        announce it (see {@link #metadataReuse(Settings, Settings)}). A peer that does not announce
+ *        the setting (an older one) is read as not supporting it.
  */
-public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipeWindow, int maxMetadataSize) {
+public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipeWindow, int maxMetadataSize, boolean metadataReuse) {
 
     static final int ID_MAX_FRAME_SIZE = 1;
     static final int ID_MAX_CONCURRENT_CALLS = 2;
     static final int ID_INITIAL_PIPE_WINDOW = 3;
     static final int ID_MAX_METADATA_SIZE = 4;
+    static final int ID_METADATA_REUSE = 5;
 
     /** The smallest frame size a peer may announce; handshakes always fit. */
     public static final int MIN_FRAME_SIZE = 1024;
 
-    public static final Settings DEFAULTS = new Settings(16 * 1024 * 1024, 100_000, 1024 * 1024, 8 * 1024);
+    public static final Settings DEFAULTS = new Settings(16 * 1024 * 1024, 100_000, 1024 * 1024, 8 * 1024, true);
 
     public Settings {
         if (maxFrameSize < MIN_FRAME_SIZE) {
@@ -39,27 +44,41 @@ public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipe
     }
 
     public Settings withMaxFrameSize(int value) {
-        return new Settings(value, this.maxConcurrentCalls, this.initialPipeWindow, this.maxMetadataSize);
+        return new Settings(value, this.maxConcurrentCalls, this.initialPipeWindow, this.maxMetadataSize, this.metadataReuse);
     }
 
     public Settings withMaxConcurrentCalls(int value) {
-        return new Settings(this.maxFrameSize, value, this.initialPipeWindow, this.maxMetadataSize);
+        return new Settings(this.maxFrameSize, value, this.initialPipeWindow, this.maxMetadataSize, this.metadataReuse);
     }
 
     public Settings withInitialPipeWindow(int value) {
-        return new Settings(this.maxFrameSize, this.maxConcurrentCalls, value, this.maxMetadataSize);
+        return new Settings(this.maxFrameSize, this.maxConcurrentCalls, value, this.maxMetadataSize, this.metadataReuse);
     }
 
     public Settings withMaxMetadataSize(int value) {
-        return new Settings(this.maxFrameSize, this.maxConcurrentCalls, this.initialPipeWindow, value);
+        return new Settings(this.maxFrameSize, this.maxConcurrentCalls, this.initialPipeWindow, value, this.metadataReuse);
+    }
+
+    public Settings withMetadataReuse(boolean value) {
+        return new Settings(this.maxFrameSize, this.maxConcurrentCalls, this.initialPipeWindow, this.maxMetadataSize, value);
+    }
+
+    /**
+     * Whether the CALL frames of a connection may reuse metadata: both sides announced it.
+     * @param local what this side announced
+     * @param peer what the peer announced
+     */
+    public static boolean metadataReuse(Settings local, Settings peer) {
+        return local.metadataReuse && peer.metadataReuse;
     }
 
     void writeTo(ByteBuf out) {
-        out.writeShort(4);
+        out.writeShort(5);
         out.writeShort(ID_MAX_FRAME_SIZE).writeInt(this.maxFrameSize);
         out.writeShort(ID_MAX_CONCURRENT_CALLS).writeInt(this.maxConcurrentCalls);
         out.writeShort(ID_INITIAL_PIPE_WINDOW).writeInt(this.initialPipeWindow);
         out.writeShort(ID_MAX_METADATA_SIZE).writeInt(this.maxMetadataSize);
+        out.writeShort(ID_METADATA_REUSE).writeInt(this.metadataReuse ? 1 : 0);
     }
 
     static Settings readFrom(ByteBuf in) {
@@ -67,7 +86,7 @@ public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipe
         if (in.readableBytes() != count * 6) {
             throw new ProtocolException("handshake announces " + count + " settings but carries " + in.readableBytes() + " bytes");
         }
-        Settings s = DEFAULTS;
+        Settings s = DEFAULTS.withMetadataReuse(false); // an absent setting: a peer that does not know it
         for (int i = 0; i < count; i++) {
             int id = in.readUnsignedShort();
             long value = in.readUnsignedInt();
@@ -78,6 +97,7 @@ public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipe
                     case ID_MAX_CONCURRENT_CALLS -> s = s.withMaxConcurrentCalls(v);
                     case ID_INITIAL_PIPE_WINDOW -> s = s.withInitialPipeWindow(v);
                     case ID_MAX_METADATA_SIZE -> s = s.withMaxMetadataSize(v);
+                    case ID_METADATA_REUSE -> s = s.withMetadataReuse(flag(value));
                     default -> { } // unknown settings are ignored, so that later versions can add some
                 }
             }
@@ -86,5 +106,12 @@ public record Settings(int maxFrameSize, int maxConcurrentCalls, int initialPipe
             }
         }
         return s;
+    }
+
+    private static boolean flag(long value) {
+        if (value > 1) {
+            throw new IllegalArgumentException(value + " (expected: 0 or 1)");
+        }
+        return value == 1;
     }
 }

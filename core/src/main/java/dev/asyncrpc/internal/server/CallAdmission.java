@@ -16,7 +16,7 @@ import dev.asyncrpc.internal.transport.ReadBackoff;
  */
 final class CallAdmission {
 
-    /** What the server as a whole decides and counts; the {@link ServerRuntime} in production. */
+    /** What the server as a whole decides and counts; {@link CallsInProgress} in production. */
     interface Server {
 
         /** Whether the server is shutting down: new calls are not dispatched. */
@@ -59,28 +59,7 @@ final class CallAdmission {
 
     /** The admission of a connection of {@code runtime}. */
     static CallAdmission of(ServerRuntime runtime, ReadBackoff backoff) {
-        Server server = new Server() {
-            @Override
-            public boolean isDraining() {
-                return runtime.isDraining();
-            }
-
-            @Override
-            public boolean tryCallStarted() {
-                return runtime.tryCallStarted();
-            }
-
-            @Override
-            public int maxCallsInProgress() {
-                return runtime.maxCallsInProgress();
-            }
-
-            @Override
-            public void refused() {
-                runtime.refused();
-            }
-        };
-        return new CallAdmission(server, runtime.settings(), runtime.memory(), backoff);
+        return new CallAdmission(runtime.calls(), runtime.settings(), runtime.memory(), backoff);
     }
 
     /** A call's metadata block of {@code size} bytes fits {@code maxMetadataSize} (nothing counted). */

@@ -44,11 +44,15 @@ final class InlineGate {
     static final String PROPERTY = "asyncrpc.server.inline-dispatch-limit (AsyncRpcServer.Builder#inlineDispatchLimit)";
 
     private final String operation;
+    /** What is timed, for the log: the implementation itself, or its pipe callbacks. */
+    private final boolean callbacks;
     private final long limitNanos;
     /** Invocations timed so far (racy: best effort). */
     private int invocations;
     /** Slow invocations in the current window (racy: best effort). */
     private int slow;
+    /** Collections the garbage collector had made at the last slow pipe callback; -1 before the first. */
+    private long collections = -1;
     private final AtomicBoolean demoted = new AtomicBoolean();
     /** Whether calls may run inline now: warmed up and not demoted. */
     private volatile boolean open;
@@ -58,9 +62,32 @@ final class InlineGate {
      * @param limitNanos the longest an invocation may take, in nanoseconds (&gt; 0)
      */
     InlineGate(String operation, long limitNanos) {
+        this(operation, limitNanos, false);
+    }
+
+    InlineGate(String operation, long limitNanos, boolean callbacks) {
         this.operation = operation;
         this.limitNanos = limitNanos;
+        this.callbacks = callbacks;
     }
+
+    /**
+     * The gate of the {@code onAvailable} callbacks of an operation's in-pipes (registered without
+     * an executor), or {@code null} if they always run on the workers: the operation has no pipes,
+     * its implementation is plain, or the limit is 0. The same rules as for calls apply to the
+     * callbacks' runs: {@value #WARM_UP} on the workers first, demoted for good by {@value #STRIKES}
+     * slow ones within {@value #WINDOW}; but a run is slow beyond {@value #CALLBACK_FACTOR} times
+     * the limit, and a slow run during which the garbage collector may have run is forgiven
+     * ({@link #collectedSinceLastLook()}).
+     * @param limitNanos the inline dispatch limit; 0 turns inline callbacks off
+     */
+    static InlineGate ofPipeCallbacks(ServerMethod method, long limitNanos) {
+        boolean eligible = limitNanos > 0 && method.pipes != null && method.isAsync();
+        return eligible ? new InlineGate(method.model.fullName(), limitNanos * CALLBACK_FACTOR, true) : null;
+    }
+
+    /** A pipe callback's limit, in inline dispatch limits. */
+    static final int CALLBACK_FACTOR = 4;
 
     /**
      * The gate of an operation, or {@code null} if its calls never run inline.
@@ -93,7 +120,7 @@ final class InlineGate {
             n = WARM_UP; // wrapped after 2^31 invocations: the warm-up stays done
         }
         this.invocations = n;
-        if (nanos > this.limitNanos && n > COLD && ++this.slow >= STRIKES) {
+        if (nanos > this.limitNanos && n > COLD && !(this.callbacks && collectedSinceLastLook()) && ++this.slow >= STRIKES) {
             demote(nanos, inline);
             return;
         }
@@ -105,9 +132,34 @@ final class InlineGate {
         }
     }
 
+    /**
+     * Whether the garbage collector ran since the last slow pipe callback (or ever, at the first):
+     * a pipe callback that copies out streaming data allocates at the rate the data arrives, so a
+     * young collection stops it more often than not, and a pause of a few milliseconds (tens on a
+     * busy machine) is not the callback's doing. Looked at only after a slow run; a callback that
+     * blocks is slow run after run, with no collection in between, and is demoted all the same.
+     */
+    private boolean collectedSinceLastLook() {
+        long count = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        boolean collected = count != this.collections;
+        this.collections = count;
+        return collected;
+    }
+
     private void demote(long nanos, boolean inline) {
         this.open = false;
         if (this.demoted.compareAndSet(false, true)) {
+            if (this.callbacks) {
+                LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
+                        "asyncrpc server: the onAvailable callbacks of the pipes of %s are slow (%d of %d runs took longer than the limit of %d µs, the last %.1f ms %s); they run on"
+                                + " the worker pool from now on. A pipe callback should pull what is there and return, never block;"
+                                + " to change the limit, or to run pipe callbacks on the workers always (0), set %s",
+                        this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", PROPERTY));
+                return;
+            }
             LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
                     "asyncrpc server: the asynchronous implementation of %s is slow (%d of %d invocations took longer than the limit of %d µs, the last %.1f ms %s); its calls run on"
                             + " the worker pool from now on. An asynchronous implementation should return at once and never block;"
@@ -118,6 +170,6 @@ final class InlineGate {
 
     @Override
     public String toString() {
-        return "InlineGate[" + this.operation + (this.demoted.get() ? ", demoted" : this.open ? ", open" : ", warming up") + "]";
+        return "InlineGate[" + this.operation + (this.callbacks ? " pipe callbacks" : "") + (this.demoted.get() ? ", demoted" : this.open ? ", open" : ", warming up") + "]";
     }
 }

@@ -263,6 +263,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
         if ((flags & Frames.CALL_CAUSAL) != 0) {
             orderingKey = p.readInt();
         }
+        if ((flags & Frames.CALL_SAME_METADATA) != 0) {
+            metadata = this.metadata.same(flags, Settings.metadataReuse(this.runtime.settings(), this.peerSettings));
+        }
         if ((flags & Frames.CALL_METADATA) != 0) {
             int size = p.readUnsignedShort();
             if (refused(id, this.admission.checkMetadata(size))) {
@@ -340,7 +343,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
     /** Make the implementer's pipe ends of a new call; pipe frames after the CALL find them (loop). */
     private void attachPipes(ServerCallContext call) {
         if (call.method.pipes != null) {
-            call.pipes = call.method.pipes.newImplementer(new CallCallbacks(call, this.executor), this.runtime.pipes());
+            CallCallbacks callbacks = new CallCallbacks(call, this.executor);
+            call.pipes = call.method.pipes.newImplementer(callbacks, callbacks.availability(call.method.pipeCallbacks, this.ctx.executor()),
+                    this.runtime.pipes());
             this.pipes.attach(call.id, call.pipes);
         }
     }
@@ -422,7 +427,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 call.deadlineTimer.cancel(false);
             }
             runOffLoop(WorkerTask.of(call::disconnected));
-            this.runtime.callEnded();
+            this.runtime.calls().callEnded();
         }
         this.calls.clear();
         this.pipes.closeAll("connection to the client lost");
@@ -454,7 +459,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
             response.release(); // the connection is gone: nobody to reply to
             return;
         }
-        this.runtime.callEnded();
+        this.runtime.calls().callEnded();
         if (!this.ctx.channel().isActive()) {
             response.release();
             return;

@@ -24,6 +24,8 @@ final class ServerMethod {
     final String fullName;
     /** Whether and when its calls may run on the event loop ({@link InlineGate}); {@code null}: never. Set before the server starts. */
     InlineGate inline;
+    /** Whether and when its in-pipes' {@code onAvailable} callbacks may run on the event loop; {@code null}: never. Set before the server starts. */
+    InlineGate pipeCallbacks;
 
     /** The interceptors its calls pass, resolved once when the server's interceptors are set (none until then). */
     dev.asyncrpc.ServerInterceptor[] interceptors = new dev.asyncrpc.ServerInterceptor[0];

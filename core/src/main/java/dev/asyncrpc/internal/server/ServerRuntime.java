@@ -41,9 +41,8 @@ public final class ServerRuntime implements AutoCloseable {
     private final PipeRegistry pipeRegistry = new PipeRegistry();
     private final ChannelGroup connections = new DefaultChannelGroup("asyncrpc-connections", GlobalEventExecutor.INSTANCE);
     private volatile Channel serverChannel;
-    private volatile boolean draining;
-    private final java.util.concurrent.atomic.AtomicInteger activeCalls = new java.util.concurrent.atomic.AtomicInteger();
-    private final Object drained = new Object();
+    /** The calls in progress on all connections, their limit, refusals and the drain. */
+    private final CallsInProgress calls = new CallsInProgress();
     private final javax.net.ssl.SSLContext sslContext;
     private final io.netty.handler.ssl.ClientAuth clientAuth;
     final dev.asyncrpc.CallObserver observer;
@@ -51,8 +50,6 @@ public final class ServerRuntime implements AutoCloseable {
     /** Hands work to the executor: per-connection lanes, counts, refusals (replaced by {@link #limits}). */
     private volatile WorkerDispatch dispatch;
     /** The most calls in progress on all connections together. */
-    private volatile int maxCallsInProgress = Integer.MAX_VALUE;
-    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     /** Whether asynchronous implementations run on the event loop (opt-in; set before start). */
     boolean directDispatch;
@@ -69,10 +66,9 @@ public final class ServerRuntime implements AutoCloseable {
     private boolean closed;
 
     private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
-    private int maxConnections = Integer.MAX_VALUE;
+    /** The cap on open connections. */
+    private final ConnectionCap connectionCap = new ConnectionCap();
     private MemoryBudget memory = new MemoryBudget(MemoryBudget.defaultLimit());
-    private final java.util.concurrent.atomic.AtomicInteger acceptedConnections = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
     final ProtocolErrors protocolErrors = new ProtocolErrors();
     private final ServerHealth health = new ServerHealth();
 
@@ -107,7 +103,7 @@ public final class ServerRuntime implements AutoCloseable {
      * @param workersPerConnection the most tasks of one connection given to the worker executor at once
      */
     public void limits(int maxCallsInProgress, int workersPerConnection) {
-        this.maxCallsInProgress = maxCallsInProgress;
+        this.calls.limit(maxCallsInProgress);
         this.dispatch = new WorkerDispatch(this.executor, workersPerConnection);
     }
 
@@ -116,7 +112,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     public int maxCallsInProgress() {
-        return this.maxCallsInProgress;
+        return this.calls.maxCallsInProgress();
     }
 
     /** Work waiting for a worker: in connections' lanes and in the executor's queue. */
@@ -156,7 +152,7 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Calls refused because a limit was reached (per connection or server-wide), since start. */
     public long refusedCalls() {
-        return this.refused.sum();
+        return this.calls.refusedCalls();
     }
 
     /** Tasks the worker executor refused (their calls failed, never ran inline), since start. */
@@ -164,8 +160,9 @@ public final class ServerRuntime implements AutoCloseable {
         return this.dispatch.rejected();
     }
 
-    void refused() {
-        this.refused.increment();
+    /** The calls in progress on all connections: counted, limited, refused, drained. */
+    CallsInProgress calls() {
+        return this.calls;
     }
 
     ServiceRegistry registry() {
@@ -186,7 +183,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     boolean isDraining() {
-        return this.draining;
+        return this.calls.isDraining();
     }
 
     /** Bind and start accepting. */
@@ -194,6 +191,7 @@ public final class ServerRuntime implements AutoCloseable {
         for (ServerMethod m : this.registry.methods()) {
             m.inline = this.directDispatch ? null
                     : InlineGate.of(m, this.inlineDispatchLimitNanos);
+            m.pipeCallbacks = InlineGate.ofPipeCallbacks(m, this.inlineDispatchLimitNanos);
         }
         EventLoopGroup group = this.transports.group(this.endpoint.kind());
         ServerBootstrap b = new ServerBootstrap().group(group)
@@ -202,7 +200,7 @@ public final class ServerRuntime implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (!admit(ch)) {
+                        if (!ServerRuntime.this.connectionCap.admit(ch)) {
                             return;
                         }
                         ServerRuntime.this.connections.add(ch);
@@ -247,31 +245,9 @@ public final class ServerRuntime implements AutoCloseable {
         this.health.watch(this, group, this.serverChannel);
     }
 
-    /**
-     * Admit a new connection if the cap allows, else refuse it with a GOAWAY (RESOURCE_EXHAUSTED)
-     * that reaches the client before the close. The connection holds no call state either way until
-     * its handshake.
-     */
-    private boolean admit(Channel ch) {
-        int now = this.acceptedConnections.incrementAndGet();
-        ch.closeFuture().addListener(f -> this.acceptedConnections.decrementAndGet());
-        if (now <= this.maxConnections) {
-            return true;
-        }
-        this.refusedConnections.incrementAndGet();
-        ch.pipeline().addLast("refused", new io.netty.channel.ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
-                GracefulClose.close(ctx.channel(), dev.asyncrpc.internal.protocol.Frames.goAway(ctx.alloc(), 0, dev.asyncrpc.Status.RESOURCE_EXHAUSTED,
-                        "the server has reached its connection limit (maxConnections " + ServerRuntime.this.maxConnections + "); try again later"));
-            }
-        });
-        return false;
-    }
-
     /** Connections refused because of the connection cap, since start. */
     public long refusedConnections() {
-        return this.refusedConnections.get();
+        return this.connectionCap.refused();
     }
 
     /** Set the connection-layer options (before {@link #start()}). */
@@ -285,7 +261,7 @@ public final class ServerRuntime implements AutoCloseable {
 
     /** Set the connection cap (before {@link #start()}). */
     public void maxConnections(int max) {
-        this.maxConnections = max;
+        this.connectionCap.max(max);
     }
 
     /** Set the memory budget (before {@link #start()}). */
@@ -405,39 +381,14 @@ public final class ServerRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * A call starts if the server-wide budget has room (any thread).
-     * @return {@code false} if {@code maxCallsInProgress} calls are in progress already
-     */
-    boolean tryCallStarted() {
-        while (true) {
-            int n = this.activeCalls.get();
-            if (n >= this.maxCallsInProgress) {
-                return false;
-            }
-            if (this.activeCalls.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** A call ended: replied to, or its connection closed (any thread). */
-    void callEnded() {
-        if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
-            synchronized (this.drained) {
-                this.drained.notifyAll();
-            }
-        }
-    }
-
     public int activeCalls() {
-        return this.activeCalls.get();
+        return this.calls.active();
     }
 
     /** Bound, listening, and not draining, closed or failed. */
     public boolean isAccepting() {
         Channel ch = this.serverChannel;
-        return ch != null && ch.isActive() && !this.draining && this.health.failure() == null;
+        return ch != null && ch.isActive() && !this.calls.isDraining() && this.health.failure() == null;
     }
 
     /** Whether {@link #close()} has run. */
@@ -446,7 +397,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     public boolean isDrainingOrClosed() {
-        return this.draining;
+        return this.calls.isDraining();
     }
 
     /**
@@ -460,7 +411,7 @@ public final class ServerRuntime implements AutoCloseable {
             if (this.closed) {
                 return 0;
             }
-            this.draining = true;
+            this.calls.startDraining();
         }
         Channel ch = this.serverChannel;
         if (ch != null) {
@@ -474,23 +425,7 @@ public final class ServerRuntime implements AutoCloseable {
                 }
             });
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (this.drained) {
-            while (this.activeCalls.get() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    this.drained.wait(Math.max(1, left / 1_000_000));
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        int left = this.activeCalls.get();
+        int left = this.calls.awaitNone(System.nanoTime() + grace.toNanos());
         close();
         return left;
     }
@@ -502,7 +437,7 @@ public final class ServerRuntime implements AutoCloseable {
             return;
         }
         this.closed = true;
-        this.draining = true;
+        this.calls.startDraining();
         this.health.closing();
         Channel ch = this.serverChannel;
         if (ch != null) {

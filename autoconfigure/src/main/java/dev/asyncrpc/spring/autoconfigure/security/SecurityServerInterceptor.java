@@ -32,6 +32,9 @@ final class SecurityServerInterceptor implements ServerInterceptor {
 
     private final SecurityContextHolderStrategy holder;
 
+    /** The context of the last caller (immutable, so shared by its calls; racing writers only cost a new one). */
+    private volatile @Nullable AuthenticationContext last;
+
     SecurityServerInterceptor(CallSecurity security, SecurityContextHolderStrategy holder) {
         this.security = security;
         this.holder = holder;
@@ -48,9 +51,19 @@ final class SecurityServerInterceptor implements ServerInterceptor {
         }
         if (caller != null) {
             call.principal(caller);
-            call.attach(new AuthenticationContext(caller, this.holder));
+            call.attach(contextOf(caller));
         }
         return null;
+    }
+
+    /** The context for {@code caller}: the last one made while the caller is the same (a steady caller's is made once). */
+    private AuthenticationContext contextOf(Authentication caller) {
+        AuthenticationContext last = this.last;
+        if (last == null || last.caller() != caller) {
+            last = new AuthenticationContext(caller, this.holder);
+            this.last = last;
+        }
+        return last;
     }
 
     /** Whether this call's check cannot block: its token is cached (or it has none) and only property rules authorize. */
@@ -70,11 +83,29 @@ final class SecurityServerInterceptor implements ServerInterceptor {
 
         @Override
         public Scope open() {
-            Supplier<SecurityContext> previous = this.holder.getDeferredContext();
             SecurityContext context = this.holder.createEmptyContext();
             context.setAuthentication(this.caller);
-            this.holder.setContext(context);
-            return () -> this.holder.setDeferredContext(previous);
+            Opened opened = new Opened(context, this.holder.getDeferredContext(), this.holder);
+            this.holder.setDeferredContext(opened);
+            return opened;
+        }
+    }
+
+    /**
+     * One opening of an {@link AuthenticationContext}: the call's context as the holder's supplier, and
+     * the scope that puts the previous one back (one object for both).
+     */
+    private record Opened(SecurityContext context, Supplier<SecurityContext> previous, SecurityContextHolderStrategy holder)
+            implements Supplier<SecurityContext>, CallContext.Scope {
+
+        @Override
+        public SecurityContext get() {
+            return this.context;
+        }
+
+        @Override
+        public void close() {
+            this.holder.setDeferredContext(this.previous);
         }
     }
 }

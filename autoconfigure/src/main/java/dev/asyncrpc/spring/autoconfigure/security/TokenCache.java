@@ -28,6 +28,13 @@ final class TokenCache {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
+    /**
+     * The last hit, found again without a lookup when the same token object comes back (the
+     * server's metadata reader hands out one string per unchanged value); its expiry is still
+     * checked every time. Forgotten when entries are dropped to make room.
+     */
+    private volatile @Nullable Hit last;
+
     TokenCache(int maxSize, Duration maxAge, Clock clock) {
         this.maxSize = maxSize;
         this.maxAge = maxAge;
@@ -36,20 +43,27 @@ final class TokenCache {
 
     /**
      * The authentication of {@code token}, if it was cached and has not expired. Cheap on a hit:
-     * one map lookup (a token string that arrives again as the same object, as the server's
-     * metadata reader hands out for an unchanged entry, keeps its hash code) and one clock read.
+     * one clock read, and one map lookup unless {@code token} is the object of the last hit (a
+     * token string that arrives again as the same object, as the server's metadata reader hands out
+     * for an unchanged entry).
      * @param token the token, as the cache was given it
      * @return the authentication, or {@code null}
      */
     @Nullable Authentication get(String token) {
+        long now = this.clock.millis();
+        Hit hit = this.last;
+        if (hit != null && hit.token() == token && now < hit.entry().untilMillis()) {
+            return hit.entry().authentication(); // the same token object as the last hit: no lookup
+        }
         Entry entry = this.entries.get(token);
         if (entry == null) {
             return null;
         }
-        if (this.clock.millis() >= entry.untilMillis()) {
+        if (now >= entry.untilMillis()) {
             this.entries.remove(token, entry);
             return null;
         }
+        this.last = new Hit(token, entry);
         return entry.authentication();
     }
 
@@ -74,6 +88,7 @@ final class TokenCache {
         if (this.entries.size() >= this.maxSize) {
             makeRoom(now.toEpochMilli());
         }
+        this.last = null;
         this.entries.put(token, new Entry(authentication, until.toEpochMilli()));
     }
 
@@ -82,6 +97,7 @@ final class TokenCache {
     }
 
     private void makeRoom(long nowMillis) {
+        this.last = null;
         this.entries.values().removeIf((e) -> nowMillis >= e.untilMillis());
         int excess = this.entries.size() - (this.maxSize - Math.max(1, this.maxSize / 10));
         Iterator<String> keys = this.entries.keySet().iterator();
@@ -89,6 +105,10 @@ final class TokenCache {
             keys.next();
             keys.remove();
         }
+    }
+
+    /** A token object and its entry. */
+    private record Hit(String token, Entry entry) {
     }
 
     /** What a token authenticated, and the instant (epoch milliseconds) from which it is no longer used. */

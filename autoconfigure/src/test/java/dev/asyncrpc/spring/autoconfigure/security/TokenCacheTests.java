@@ -31,6 +31,28 @@ class TokenCacheTests {
     }
 
     @Test
+    void aTokenCachedAgainAfterItExpiredGivesItsNewAuthentication() {
+        TokenCache cache = new TokenCache(100, Duration.ofMinutes(5), this.clock);
+        Authentication again = new TestingAuthenticationToken("alice", null, "SCOPE_write");
+        cache.put("t1", this.alice, this.clock.instant().plusSeconds(1));
+        assertThat(cache.get("t1")).isSameAs(this.alice);
+        this.clock.advance(Duration.ofSeconds(1));
+        assertThat(cache.get("t1")).isNull();
+        cache.put("t1", again, null);
+        assertThat(cache.get("t1")).isSameAs(again);
+        assertThat(cache.get("t1")).isSameAs(again);
+    }
+
+    @Test
+    void findsAnEqualTokenThatIsAnotherStringObject() {
+        TokenCache cache = new TokenCache(100, Duration.ofMinutes(5), this.clock);
+        cache.put("t1", this.alice, null);
+        assertThat(cache.get("t1")).isSameAs(this.alice);
+        assertThat(cache.get(new String("t1"))).isSameAs(this.alice);
+        assertThat(cache.get("t2")).isNull();
+    }
+
+    @Test
     void keepsATokenNoLongerThanMaxAge() {
         TokenCache cache = new TokenCache(100, Duration.ofSeconds(10), this.clock);
         cache.put("t1", this.alice, this.clock.instant().plus(Duration.ofHours(1)));
