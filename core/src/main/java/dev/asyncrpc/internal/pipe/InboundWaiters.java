@@ -49,6 +49,13 @@ final class InboundWaiters {
         return true;
     }
 
+    /** As {@link #subscriber}, taking the monitor. */
+    boolean subscribe(Runnable signal) {
+        synchronized (this.monitor) {
+            return subscriber(signal);
+        }
+    }
+
     /**
      * Wake every waiter (monitor held): blocked threads now, the rest through what this returns,
      * which the caller runs once it has left the monitor.

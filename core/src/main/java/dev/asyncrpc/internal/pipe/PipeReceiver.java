@@ -10,15 +10,14 @@ import dev.asyncrpc.PipeInfo;
 import dev.asyncrpc.RemoteCallException;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.codec.ValueCodec;
-import dev.asyncrpc.internal.protocol.PipeFrames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
- * the window ({@link InboundFlowController}), element decoding ({@link ChunkDecoder}), the
- * waiters ({@link InboundWaiters}), the blocking iterator ({@link PipeIterator}) and the Reactive
+ * the state ({@link InboundLifecycle}), the window and the credit owed ({@link CreditGrants}), the
+ * pull side ({@link ChunkPuller}), the waiters ({@link InboundWaiters}), the registry entry
+ * ({@link InboundRegistration}), the blocking iterator ({@link PipeIterator}) and the Reactive
  * Streams bridge ({@link PipeSubscription}).
  *
  * <p>The event loop appends each PIPE_DATA payload (a retained slice of the read buffer, no copy)
@@ -27,28 +26,23 @@ import io.netty.buffer.ByteBufAllocator;
  * fully consumed payload is released, and once half the window has been consumed the credit is
  * granted back in one CREDIT frame. So the memory a pipe holds is bounded by its window. On the
  * server the held payloads are charged to its memory budget, and while that budget is exhausted
- * an end with unread data holds its credit back ({@link #run()}).
+ * an end with unread data holds its credit back ({@link CreditWriter}).
  *
- * <p><b>Ordered end.</b> An end or a failure (the sender's abort, the call's failure, a lost
- * connection) reaches the reader only after every element that arrived before it: the state moves
- * to {@link InboundState#CLOSED} or {@link InboundState#FAILED} and the buffered payloads stay
- * until pulled. If the call ends while elements are still unread, an {@link UnreadPipe} watches
- * them: they are released when the pipe end is dropped (garbage collected) or when the runtime
- * closes. Only a cancelled subscriber, an element that cannot be decoded, or such a release
- * discards data ({@link InboundState#DISCARDED}).
+ * <p><b>Ordered end</b> ({@link InboundLifecycle}): an end or a failure reaches the reader only
+ * after every element that arrived before it. If the call ends while elements are still unread,
+ * an {@link UnreadPipe} watches them until the pipe end is dropped or the runtime closes.
  *
  * <p>Waiters are woken once the read batch is in: blocked iterators through the monitor,
  * subscribers on their executor, {@code onAvailable} callbacks on theirs; on an implementer's end,
  * a callback registered without an executor runs at once on the event loop while the operation's
- * callbacks have proven fast (see {@link #bind}). The parts: {@link InboundLifecycle} (the state),
- * {@link CreditGrants} (the credit owed), {@link InboundRegistration} (the registry entry).
+ * callbacks have proven fast (see {@link #bind}).
  *
  * <p>ByteBuf ownership: payloads passed to {@link #onData} are owned by this receiver (its
  * {@link InboundChunks}) until consumed or released.
  *
  * @param <T> the element type
  */
-final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Side, PipeIterator.Source<T> {
+final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator.Source<T> {
 
     private final PipeEnd<T> pipe;
     /** The held payloads; its monitor guards the fields below and is what iterators wait on. */
@@ -69,8 +63,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     // ---- guarded by chunks ----
     private PipeTable table;
     private int callId;
-    /** The window and the credit owed, once attached. */
-    private CreditGrants credit;
+    /** The window, the credit owed and its writer, once attached. */
+    private CreditWriter credit;
     private final InboundLifecycle life = new InboundLifecycle();
     private final InboundRegistration registration = new InboundRegistration();
     private long elementsReceived;
@@ -126,7 +120,8 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
             }
             this.table = table;
             this.callId = callId;
-            this.credit = new CreditGrants(new InboundFlowController(window));
+            this.credit = new CreditWriter(this.chunks, this.life, new CreditGrants(new InboundFlowController(window)), table, callId,
+                    this.identity.index());
             this.chunks.budget(table.memory());
             this.registration.register(this.registry, this);
         }
@@ -147,7 +142,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
                 throw new ProtocolException("PIPE_DATA after PIPE_END on pipe " + this.identity.index() + " of call " + this.callId
                         + " (" + this.identity.operation() + ")");
             }
-            InboundFlowController flow = this.credit.flow();
+            InboundFlowController flow = this.credit.credit().flow();
             if (!flow.receive(size)) {
                 payload.release();
                 throw new ProtocolException("pipe " + this.identity.index() + " of call " + this.callId + " (" + this.identity.operation()
@@ -201,7 +196,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
 
     private void stopCreditLocked() {
         if (this.credit != null) {
-            this.credit.flow().stop();
+            this.credit.credit().flow().stop();
         }
     }
 
@@ -237,7 +232,7 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
 
     @Override
     public void grant() {
-        this.table.schedule(this);
+        this.credit.schedule();
     }
 
     @Override
@@ -248,32 +243,6 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     @Override
     public String describe() {
         return this.pipe.describe();
-    }
-
-    /**
-     * Write the pending grant (event loop). While the server's memory budget is exhausted, an end
-     * that still holds unread data keeps its credit and checks again later: its reader has data to
-     * pull meanwhile, and the sender sends no more until memory frees. An end with nothing buffered
-     * gets its credit at once, so that a reader waiting for this pipe is never held up by the data
-     * of others.
-     */
-    @Override
-    public void run() {
-        long g;
-        synchronized (this.chunks) {
-            if (this.table == null) {
-                return;
-            }
-            if (this.life.isOpen() && !this.chunks.isEmpty() && this.table.holdCredit()) {
-                this.table.retryLater(this); // the write stays scheduled: no other is scheduled meanwhile
-                return;
-            }
-            g = this.credit.take();
-            if (!this.life.isOpen() || g <= 0) {
-                return;
-            }
-        }
-        this.table.write(PipeFrames.credit(ByteBufAllocator.DEFAULT, this.callId, this.identity.index(), (int) g));
     }
 
     /** The buffers were released from outside (dropped or runtime closed): the state follows (locked). */
@@ -453,26 +422,14 @@ final class PipeReceiver<T> implements PipeTable.Task, PipeStats, ChunkPuller.Si
     private PipeInfo infoLocked() {
         PipeIdentity id = this.identity;
         InboundChunks c = this.chunks;
-        InboundFlowController flow = (this.credit != null) ? this.credit.flow() : null;
+        InboundFlowController flow = (this.credit != null) ? this.credit.credit().flow() : null;
         int window = (flow != null) ? flow.window() : 0;
         long unacknowledged = (flow != null) ? flow.unacknowledged() : 0;
         return new PipeInfo(id.operation(), this.callId, id.index(), this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT,
                 false, this.elementsReceived, this.bytesReceived, window, unacknowledged, c.bytes(), Duration.ZERO);
     }
 
-    // ---- Flow.Publisher ----
-
     void subscribe(Flow.Subscriber<? super T> subscriber) {
-        PipeSubscription<T> s = new PipeSubscription<>(this, subscriber);
-        boolean ok;
-        synchronized (this.chunks) {
-            ok = this.waiters.subscriber(s::signal);
-        }
-        if (!ok) {
-            PipeSubscription.refuse(subscriber, new IllegalStateException(this.pipe.describe() + " already has a subscriber: a pipe is consumed once"));
-            return;
-        }
-        subscriber.onSubscribe(s);
-        s.signal();
+        PipeSubscription.subscribe(this, this.waiters, subscriber);
     }
 }

@@ -27,8 +27,22 @@ final class PipeSubscription<T> implements Flow.Subscription, Runnable {
     private volatile boolean cancelled;
     private boolean done;
 
+    /**
+     * Subscribe {@code subscriber} to {@code source}, whose waiters signal it from then on; a
+     * second subscriber is refused (a pipe is consumed once).
+     */
+    static <T> void subscribe(PipeReceiver<T> source, InboundWaiters waiters, Flow.Subscriber<? super T> subscriber) {
+        PipeSubscription<T> s = new PipeSubscription<>(source, subscriber);
+        if (!waiters.subscribe(s::signal)) {
+            refuse(subscriber, new IllegalStateException(source.describe() + " already has a subscriber: a pipe is consumed once"));
+            return;
+        }
+        subscriber.onSubscribe(s);
+        s.signal();
+    }
+
     /** Refuse {@code subscriber} (Reactive Streams rule 1.9: {@code onSubscribe} first, then {@code onError}). */
-    static void refuse(Flow.Subscriber<?> subscriber, Throwable why) {
+    private static void refuse(Flow.Subscriber<?> subscriber, Throwable why) {
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {

@@ -51,6 +51,8 @@ final class InlineGate {
     private int invocations;
     /** Slow invocations in the current window (racy: best effort). */
     private int slow;
+    /** Collections the garbage collector had made at the last slow pipe callback; -1 before the first. */
+    private long collections = -1;
     private final AtomicBoolean demoted = new AtomicBoolean();
     /** Whether calls may run inline now: warmed up and not demoted. */
     private volatile boolean open;
@@ -63,7 +65,7 @@ final class InlineGate {
         this(operation, limitNanos, false);
     }
 
-    private InlineGate(String operation, long limitNanos, boolean callbacks) {
+    InlineGate(String operation, long limitNanos, boolean callbacks) {
         this.operation = operation;
         this.limitNanos = limitNanos;
         this.callbacks = callbacks;
@@ -75,8 +77,8 @@ final class InlineGate {
      * its implementation is plain, or the limit is 0. The same rules as for calls apply to the
      * callbacks' runs: {@value #WARM_UP} on the workers first, demoted for good by {@value #STRIKES}
      * slow ones within {@value #WINDOW}; but a run is slow beyond {@value #CALLBACK_FACTOR} times
-     * the limit: a callback that copies out what arrived allocates at the rate data streams in, so
-     * it is the thread a young collection stops more often than not.
+     * the limit, and a slow run during which the garbage collector may have run is forgiven
+     * ({@link #collectedSinceLastLook()}).
      * @param limitNanos the inline dispatch limit; 0 turns inline callbacks off
      */
     static InlineGate ofPipeCallbacks(ServerMethod method, long limitNanos) {
@@ -118,7 +120,7 @@ final class InlineGate {
             n = WARM_UP; // wrapped after 2^31 invocations: the warm-up stays done
         }
         this.invocations = n;
-        if (nanos > this.limitNanos && n > COLD && ++this.slow >= STRIKES) {
+        if (nanos > this.limitNanos && n > COLD && !(this.callbacks && collectedSinceLastLook()) && ++this.slow >= STRIKES) {
             demote(nanos, inline);
             return;
         }
@@ -128,6 +130,23 @@ final class InlineGate {
         if (n >= WARM_UP && !this.open && !this.demoted.get()) {
             this.open = true;
         }
+    }
+
+    /**
+     * Whether the garbage collector ran since the last slow pipe callback (or ever, at the first):
+     * a pipe callback that copies out streaming data allocates at the rate the data arrives, so a
+     * young collection stops it more often than not, and a pause of a few milliseconds (tens on a
+     * busy machine) is not the callback's doing. Looked at only after a slow run; a callback that
+     * blocks is slow run after run, with no collection in between, and is demoted all the same.
+     */
+    private boolean collectedSinceLastLook() {
+        long count = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        boolean collected = count != this.collections;
+        this.collections = count;
+        return collected;
     }
 
     private void demote(long nanos, boolean inline) {

@@ -59,6 +59,21 @@ class InlineGateTests {
     }
 
     @Test
+    void aSlowPipeCallbackIsForgivenWhenTheCollectorRanAndOneThatBlocksRunAfterRunIsDemoted() {
+        InlineGate gate = new InlineGate("svc/op", LIMIT, true);
+        invoke(gate, InlineGate.WARM_UP, FAST, false);
+        invoke(gate, 1, SLOW, true); // the first look at the collector: forgiven
+        invoke(gate, 2, SLOW, true); // no collection in between: two strikes
+        assertThat(gate.isDemoted()).isFalse();
+        System.gc();
+        invoke(gate, 1, SLOW, true); // the collector ran: forgiven
+        assertThat(gate.isDemoted()).isFalse();
+        invoke(gate, 1, SLOW, true);
+        assertThat(gate.isDemoted()).isTrue();
+        assertThat(this.records).singleElement().satisfies(r -> assertThat(r.getMessage()).contains("the onAvailable callbacks of the pipes of svc/op are slow"));
+    }
+
+    @Test
     void opensOnlyAfterTheWarmUpOnWorkers() {
         InlineGate gate = new InlineGate("svc/op", LIMIT);
         invoke(gate, InlineGate.WARM_UP - 1, FAST, false);
