@@ -123,6 +123,8 @@ class CallDispatchTests {
     private final HeldExecutor executor = new HeldExecutor();
     private CallDispatch dispatch = dispatchOver(this.executor);
     private int nextCallId = 1;
+    /** Every call made, discarded after the test so that a failed test leaves nothing charged for the next. */
+    private final List<ServerCallContext> made = new ArrayList<>();
 
     CallDispatchTests() {
         PROBE.log.clear();
@@ -133,9 +135,11 @@ class CallDispatchTests {
     @AfterEach
     void close() {
         RUNTIME.directDispatch = false;
+        long charged = RUNTIME.memory().used();
+        this.made.forEach(ServerCallContext::discard);
         this.ch.runPendingTasks(); // replies: drained and released (no call of this connection's table)
         this.ch.finishAndReleaseAll();
-        assertThat(RUNTIME.memory().used()).as("argument bytes still charged").isZero();
+        assertThat(charged).as("argument bytes still charged after the test").isZero();
     }
 
     @AfterAll
@@ -165,6 +169,7 @@ class CallDispatchTests {
         assertThat(RUNTIME.memory().tryReserve(charge)).isTrue();
         ServerCallContext call = new ServerCallContext(this.nextCallId++, method, this.connection, args, orderingKey, -1, java.util.Map.of());
         call.argumentCharge = charge;
+        this.made.add(call);
         return call;
     }
 
