@@ -71,7 +71,10 @@ class InlineDispatchTests {
     @Test
     void smallCallsRunOnTheEventLoopAfterTheWarmUpInIssueOrder() {
         Recorder recorder = new Recorder();
-        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(recorder).build().start();
+        // a 10 s limit: this test is about which calls may run inline, not about timing (a loaded
+        // machine must not demote the operation; demotion has its own test below)
+        try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(recorder)
+                .inlineDispatchLimit(Duration.ofSeconds(10)).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
             Inline inline = client.proxy(Inline.class);
             for (int i = 0; i < PAST_WARM_UP; i++) {
@@ -156,7 +159,7 @@ class InlineDispatchTests {
             }
         };
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(recorder)
-                .interceptor(nonBlockingWhenMarked).build().start();
+                .interceptor(nonBlockingWhenMarked).inlineDispatchLimit(Duration.ofSeconds(10)).build().start();
                 AsyncRpcClient client = AsyncRpcClient.builder().address(server.address()).build()) {
             Inline plain = client.proxy(Inline.class);
             Inline marked = client.proxy(Inline.class, CallOptions.DEFAULT.withMetadata("inline", "yes"));
