@@ -104,7 +104,10 @@ class DeadlineRaceTests {
             raw.send(RawConnection.hex(GoldenFrameTests.HELLO));
             assertThat(raw.readFrame()[4]).as("HELLO_ACK").isEqualTo((byte) 0x02);
             for (int id = 1; id <= 40; id++) {
-                raw.send(callWithDeadline(id, "slow/waitForCancel", 10));
+                // 100 ms: time for the implementation to register its cancel action first even on a
+                // loaded machine (with 10 ms, a call still waiting for a worker when the deadline
+                // passed failed with the deadline alone, 1 run in about 10 under load)
+                raw.send(callWithDeadline(id, "slow/waitForCancel", 100));
                 byte[] frame = raw.readFrame();
                 assertThat(frame[4]).as("ERROR").isEqualTo((byte) 0x12);
                 int status = ((frame[10] & 0xff) << 8) | (frame[11] & 0xff);
