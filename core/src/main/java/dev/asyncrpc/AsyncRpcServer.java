@@ -612,8 +612,10 @@ public final class AsyncRpcServer implements AutoCloseable {
          * without {@link ServerInterceptor}s) runs on the event loop that read it, saving the hand-off
          * to a worker and back. An operation starts on the workers; after 32 invocations there, none
          * slower than {@code limit}, its calls run inline. Every invocation of the method is timed
-         * (to its return, not to the completion of its future); the first one slower than
-         * {@code limit} sends the operation back to the workers for good and logs a WARN naming it.
+         * (to its return, not to the completion of its future); three slower than {@code limit}
+         * within 128 send the operation back to the workers and log a WARN naming it. There it is
+         * still timed, and after 4,096 invocations in a row within {@code limit} it runs inline
+         * again (logged at INFO); the third demotion is for good.
          * Plain implementations always run on the workers. {@link #directDispatch(boolean)} runs
          * every asynchronous call on the event loop, without this check.
          * @param limit the longest one invocation may take (default 500 µs); {@link java.time.Duration#ZERO} turns inline dispatch off

@@ -96,7 +96,7 @@ class InlineDispatchTests {
     }
 
     @Test
-    void anOperationWhoseInvocationsAreSlowGoesBackToTheWorkersForGood() {
+    void anOperationWhoseInvocationsAreSlowGoesBackToTheWorkers() {
         Recorder recorder = new Recorder();
         try (AsyncRpcServer server = AsyncRpcServer.builder().host("127.0.0.1").port(0).service(recorder)
                 .inlineDispatchLimit(Duration.ofMillis(2)).build().start();

@@ -48,7 +48,7 @@ public class AsyncRpcServerProperties {
     /** Most tasks of one connection (plain calls, batches of asynchronous calls) on the workers at once, with any executor; the rest wait their turn, so one connection cannot take every worker. Default: half of worker-threads. */
     private @Nullable Integer maxWorkersPerConnection;
 
-    /** Adaptive inline dispatch: small calls of asynchronous implementations run on the event loop once warmed up; an operation with 3 invocations slower than this within 128 goes back to the workers for good (logged at WARN). 0 turns inline dispatch off. */
+    /** Adaptive inline dispatch: small calls of asynchronous implementations run on the event loop once warmed up; an operation with 3 invocations slower than this within 128 goes back to the workers (logged at WARN), and runs inline again after 4096 invocations in a row within it there; the third demotion is for good. 0 turns inline dispatch off. */
     private Duration inlineDispatchLimit = Duration.ofNanos(500000);
 
     /** Netty event loop threads; 0 means Netty's default (twice the number of cores). */

@@ -6,17 +6,23 @@ import dev.asyncrpc.internal.contract.ReturnKind;
 
 /**
  * Decides whether the calls of one asynchronous operation may run on the event loop that read them
- * (inline dispatch, the default), and takes that right away for good once its invocations are slow.
+ * (inline dispatch, the default), takes that right away once its invocations are slow, and gives it
+ * back once they have been fast for long enough, at most {@value #MAX_DEMOTIONS} times.
  *
  * <p>An operation starts on the workers: its first {@value #WARM_UP} invocations run there (class
  * loading and linking make the first ones slow); then its calls run inline. Every invocation is
  * timed, wherever it runs, from the call of the implementation method to its return (not to the
  * completion of the future it returns), except the first {@value #COLD}. The operation is demoted to
- * the workers for good, with one WARN naming it, by {@value #STRIKES} invocations slower than the
- * limit within {@value #WINDOW} invocations. One slow invocation alone proves nothing: a thread is
- * preempted on a busy machine, or stopped by the garbage collector or the JIT compiler (for tens of
- * milliseconds at times), in the middle of a short call now and then; an implementation that blocks
- * does it again.
+ * the workers, with a WARN naming it, by {@value #STRIKES} invocations slower than the limit within
+ * {@value #WINDOW} invocations. One slow invocation alone proves nothing: a thread is preempted on a
+ * busy machine, or stopped by the garbage collector or the JIT compiler (for tens of milliseconds at
+ * times), in the middle of a short call now and then; an implementation that blocks does it again.
+ *
+ * <p>A demotion may still be the machine's doing (a starved container, a cold start whose first
+ * page faults and compilations land on three runs in a row). So a demoted operation goes on being
+ * timed on the workers, and once {@value #PROBATION} of its invocations in a row there have been
+ * within the limit, it runs inline again (logged at INFO). The last of at most
+ * {@value #MAX_DEMOTIONS} demotions is for good. An implementation that really blocks is slow on the workers too, and stays there.
  *
  * <p>Eligible: asynchronous implementations (a returned {@code CompletableFuture} or
  * {@code CompletionStage}, or an {@code AsyncReply} parameter) without pipes. A call of a service
@@ -40,6 +46,12 @@ final class InlineGate {
     /** Invocations per window of {@link #STRIKES} (a power of two). */
     static final int WINDOW = 128;
 
+    /** Invocations in a row within the limit, on the workers, that give a demoted operation its inline runs back. */
+    static final int PROBATION = 4096;
+
+    /** Demotions after which the operation stays on the workers for good. */
+    static final int MAX_DEMOTIONS = 3;
+
     /** What the WARN names as the setting to change. */
     static final String PROPERTY = "asyncrpc.server.inline-dispatch-limit (AsyncRpcServer.Builder#inlineDispatchLimit)";
 
@@ -54,6 +66,10 @@ final class InlineGate {
     /** Collections the garbage collector had made at the last slow pipe callback; -1 before the first. */
     private long collections = -1;
     private final AtomicBoolean demoted = new AtomicBoolean();
+    /** Demotions so far (changed only by the thread that flips {@link #demoted}). */
+    private volatile int demotions;
+    /** Invocations in a row within the limit since the last demotion (racy: best effort). */
+    private int fastStreak;
     /** Whether calls may run inline now: warmed up and not demoted. */
     private volatile boolean open;
 
@@ -105,9 +121,14 @@ final class InlineGate {
         return this.open && !this.demoted.get(); // a warm-up ending as another thread demotes may set open late
     }
 
-    /** Whether the operation was demoted to the workers for good. */
+    /** Whether the operation is demoted to the workers now (for good after {@value #MAX_DEMOTIONS} demotions). */
     boolean isDemoted() {
         return this.demoted.get();
+    }
+
+    /** How many times the operation was demoted. */
+    int demotions() {
+        return this.demotions;
     }
 
     /**
@@ -120,6 +141,10 @@ final class InlineGate {
             n = WARM_UP; // wrapped after 2^31 invocations: the warm-up stays done
         }
         this.invocations = n;
+        if (this.demoted.get()) {
+            onProbation(nanos);
+            return;
+        }
         if (nanos > this.limitNanos && n > COLD && !(this.callbacks && collectedSinceLastLook()) && ++this.slow >= STRIKES) {
             demote(nanos, inline);
             return;
@@ -129,6 +154,27 @@ final class InlineGate {
         }
         if (n >= WARM_UP && !this.open && !this.demoted.get()) {
             this.open = true;
+        }
+    }
+
+    /** A demoted operation's invocation (on a worker): count the streak of fast ones, and promote it at the end of its probation. */
+    private void onProbation(long nanos) {
+        if (nanos > this.limitNanos && !(this.callbacks && collectedSinceLastLook())) {
+            this.fastStreak = 0;
+            return;
+        }
+        if (++this.fastStreak < PROBATION || this.demotions >= MAX_DEMOTIONS) {
+            return;
+        }
+        this.fastStreak = 0;
+        this.slow = 0;
+        if (this.demoted.compareAndSet(true, false)) {
+            this.open = true;
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "asyncrpc server: the %s of %s %s been within the limit of %d µs %d times in a row on the worker pool; %s on the event loop again (after demotion %d of at most %d)",
+                    this.callbacks ? "onAvailable callbacks of the pipes" : "asynchronous implementation", this.operation,
+                    this.callbacks ? "have" : "has", this.limitNanos / 1000, PROBATION, this.callbacks ? "they run" : "its calls run",
+                    this.demotions, MAX_DEMOTIONS));
         }
     }
 
@@ -152,24 +198,29 @@ final class InlineGate {
     private void demote(long nanos, boolean inline) {
         this.open = false;
         if (this.demoted.compareAndSet(false, true)) {
+            this.fastStreak = 0;
+            int d = ++this.demotions;
+            String until = (d >= MAX_DEMOTIONS)
+                    ? "from now on (demotion " + d + " of " + MAX_DEMOTIONS + ": for good)"
+                    : "until " + PROBATION + " in a row there are within the limit (demotion " + d + " of at most " + MAX_DEMOTIONS + ")";
             if (this.callbacks) {
                 LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
                         "asyncrpc server: the onAvailable callbacks of the pipes of %s are slow (%d of %d runs took longer than the limit of %d µs, the last %.1f ms %s); they run on"
-                                + " the worker pool from now on. A pipe callback should pull what is there and return, never block;"
+                                + " the worker pool %s. A pipe callback should pull what is there and return, never block;"
                                 + " to change the limit, or to run pipe callbacks on the workers always (0), set %s",
-                        this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", PROPERTY));
+                        this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", until, PROPERTY));
                 return;
             }
             LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT,
                     "asyncrpc server: the asynchronous implementation of %s is slow (%d of %d invocations took longer than the limit of %d µs, the last %.1f ms %s); its calls run on"
-                            + " the worker pool from now on. An asynchronous implementation should return at once and never block;"
+                            + " the worker pool %s. An asynchronous implementation should return at once and never block;"
                             + " to change the limit, or to turn inline dispatch off (0), set %s",
-                    this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", PROPERTY));
+                    this.operation, STRIKES, WINDOW, this.limitNanos / 1000, nanos / 1e6, inline ? "on an event loop" : "on a worker", until, PROPERTY));
         }
     }
 
     @Override
     public String toString() {
-        return "InlineGate[" + this.operation + (this.callbacks ? " pipe callbacks" : "") + (this.demoted.get() ? ", demoted" : this.open ? ", open" : ", warming up") + "]";
+        return "InlineGate[" + this.operation + (this.callbacks ? " pipe callbacks" : "") + (this.demoted.get() ? ", demoted" + (this.demotions >= MAX_DEMOTIONS ? " for good" : "") : this.open ? ", open" : ", warming up") + "]";
     }
 }

@@ -350,7 +350,7 @@ public final class ServerRuntime implements AutoCloseable {
     /**
      * Adaptive inline dispatch of asynchronous implementations (set before {@link #start()}): see
      * {@link InlineGate}.
-     * @param limitNanos the longest one invocation may take before its operation goes to the workers for good; 0 turns it off
+     * @param limitNanos the longest one invocation may take (three slower ones within 128 send its operation to the workers); 0 turns it off
      */
     public void inlineDispatchLimit(long limitNanos) {
         if (limitNanos < 0) {

@@ -108,7 +108,7 @@ class InlineGateTests {
     }
 
     @Test
-    void repeatedSlowInvocationsDemoteForGoodWithOneWarning() {
+    void repeatedSlowInvocationsDemoteWithOneWarning() {
         InlineGate gate = new InlineGate("svc/op", LIMIT);
         invoke(gate, InlineGate.WARM_UP, FAST, false);
         assertThat(gate.isOpen()).isTrue();
@@ -117,17 +117,18 @@ class InlineGateTests {
         invoke(gate, 1, 3_400_000, true);
         assertThat(gate.isOpen()).isFalse();
         assertThat(gate.isDemoted()).isTrue();
-        invoke(gate, 10 * InlineGate.WINDOW, FAST, false); // fast again on the workers: demoted for good
+        invoke(gate, 10 * InlineGate.WINDOW, FAST, false); // fast again on the workers, but not yet for a probation
         invoke(gate, 10, SLOW, false);
         assertThat(gate.isOpen()).isFalse();
         assertThat(this.records).hasSize(1);
         LogRecord warning = this.records.get(0);
         assertThat(warning.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
-        assertThat(warning.getMessage()).contains("svc/op", "asyncrpc.server.inline-dispatch-limit", "3.4 ms", "on an event loop", "500 µs");
+        assertThat(warning.getMessage()).contains("svc/op", "asyncrpc.server.inline-dispatch-limit", "3.4 ms", "on an event loop", "500 µs",
+            "until 4096 in a row there are within the limit (demotion 1 of at most 3)");
     }
 
     @Test
-    void anOperationSlowDuringItsWarmUpNeverRunsInline() {
+    void anOperationSlowDuringItsWarmUpStaysOnTheWorkersDuringItsProbation() {
         InlineGate gate = new InlineGate("svc/op", LIMIT);
         invoke(gate, InlineGate.COLD, FAST, false);
         invoke(gate, InlineGate.STRIKES, SLOW, false);
@@ -136,5 +137,73 @@ class InlineGateTests {
         assertThat(gate.isDemoted()).isTrue();
         assertThat(this.records).hasSize(1);
         assertThat(this.records.get(0).getMessage()).contains("on a worker");
+    }
+
+    /** Slow runs on an event loop until demoted (a pipe callback's slow run is forgiven when the collector ran meanwhile). */
+    private static void demote(InlineGate gate) {
+        for (int i = 0; i < 100 && !gate.isDemoted(); i++) {
+            gate.invoked(SLOW, true);
+        }
+        assertThat(gate.isDemoted()).isTrue();
+        assertThat(gate.isOpen()).isFalse();
+    }
+
+    @Test
+    void aDemotedOperationRunsInlineAgainAfterItsProbationWithOneInfo() {
+        InlineGate gate = new InlineGate("svc/op", LIMIT);
+        invoke(gate, InlineGate.WARM_UP, FAST, false);
+        demote(gate);
+        invoke(gate, InlineGate.PROBATION - 1, FAST, false);
+        assertThat(gate.isOpen()).isFalse();
+        invoke(gate, 1, FAST, false);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(gate.isDemoted()).isFalse();
+        assertThat(gate.demotions()).isEqualTo(1);
+        assertThat(this.records).hasSize(2);
+        assertThat(this.records.get(1).getLevel()).isEqualTo(java.util.logging.Level.INFO);
+        assertThat(this.records.get(1).getMessage()).contains("svc/op", "4096 times in a row", "on the event loop again", "after demotion 1 of at most 3");
+    }
+
+    @Test
+    void aSlowInvocationDuringTheProbationStartsItAgain() {
+        InlineGate gate = new InlineGate("svc/op", LIMIT);
+        invoke(gate, InlineGate.WARM_UP, FAST, false);
+        demote(gate);
+        invoke(gate, InlineGate.PROBATION - 1, FAST, false);
+        invoke(gate, 1, SLOW, false);
+        invoke(gate, InlineGate.PROBATION - 1, FAST, false);
+        assertThat(gate.isOpen()).isFalse();
+        invoke(gate, 1, FAST, false);
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void theThirdDemotionIsForGood() {
+        InlineGate gate = new InlineGate("svc/op", LIMIT);
+        invoke(gate, InlineGate.WARM_UP, FAST, false);
+        for (int d = 1; d < InlineGate.MAX_DEMOTIONS; d++) {
+            demote(gate);
+            invoke(gate, InlineGate.PROBATION, FAST, false);
+            assertThat(gate.isOpen()).as("after demotion %d and its probation", d).isTrue();
+        }
+        demote(gate);
+        invoke(gate, 3 * InlineGate.PROBATION, FAST, false);
+        assertThat(gate.isOpen()).isFalse();
+        assertThat(gate.demotions()).isEqualTo(3);
+        assertThat(gate.toString()).contains("demoted for good");
+        assertThat(this.records).extracting(LogRecord::getLevel).containsExactly(java.util.logging.Level.WARNING, java.util.logging.Level.INFO,
+                java.util.logging.Level.WARNING, java.util.logging.Level.INFO, java.util.logging.Level.WARNING);
+        assertThat(this.records.get(4).getMessage()).contains("from now on (demotion 3 of 3: for good)");
+    }
+
+    @Test
+    void pipeCallbacksComeBackToo() {
+        InlineGate gate = new InlineGate("svc/op", LIMIT, true);
+        invoke(gate, InlineGate.WARM_UP, FAST, false);
+        gate.invoked(SLOW, true); // the first slow run looks at the collector's count: forgiven
+        demote(gate);
+        invoke(gate, InlineGate.PROBATION, FAST, false);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(this.records.get(this.records.size() - 1).getMessage()).contains("onAvailable callbacks of the pipes of svc/op", "they run on the event loop again");
     }
 }
