@@ -613,7 +613,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             return false;
         }
         boolean isNull = value == null || this.method.valueCodec == null;
-        ByteBuf frame = Frames.start(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, 64);
+        ByteBuf frame = Frames.startSized(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, this.method.replySizeHint);
         if (!isNull) {
             try {
                 this.method.valueCodec.encode(value, frame);
@@ -625,6 +625,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                 return true;
             }
         }
+        this.method.replySizeHint = frame.readableBytes() - Frames.HEADER; // racy: a hint only
         send(Frames.finish(frame));
         return true;
     }
