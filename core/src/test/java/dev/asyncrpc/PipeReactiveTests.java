@@ -140,7 +140,7 @@ class PipeReactiveTests {
         CompletableFuture<Integer> count = this.client.proxy(Streams.class).slowCount(pipe);
         assertThat(count.get(30, TimeUnit.SECONDS)).isEqualTo(total);
         assertThat(emitted.get()).isEqualTo(total);
-        // in flight (one window), queued in the pipe (one window), one batch of demand, limitRate's prefetch
+        // in flight or queued within credit (one window), queued beyond credit (one window), one batch of demand, limitRate's prefetch
         long bound = 2L * WINDOW / ELEMENT + WINDOW / ELEMENT + 16;
         assertThat(maxAhead.get()).as("elements produced ahead of the consumer").isLessThanOrEqualTo(bound).isLessThan(total / 4);
         assertThat(maxRequest.get()).as("largest single request by the pipe").isLessThanOrEqualTo(WINDOW / ELEMENT + 1);

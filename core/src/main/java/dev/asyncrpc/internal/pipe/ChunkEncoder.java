@@ -189,9 +189,7 @@ final class ChunkEncoder {
             for (int i = 0; i < elements.size(); i++) {
                 Object e = elements.get(i);
                 if (frame == null) {
-                    int hint = hint(e);
-                    // the writer is busy: leave room for the next small pushes (see append)
-                    frame = PipeFrames.startData(ALLOC, this.index, busy ? Math.max(hint, Math.min(this.softTarget, 8 * hint)) : hint);
+                    frame = PipeFrames.startData(ALLOC, this.index, rawFrameBytes(elements, i, busy));
                     count = 0;
                 }
                 int at = frame.writerIndex();
@@ -237,6 +235,33 @@ final class ChunkEncoder {
             release(out);
             throw ex;
         }
+    }
+
+    /**
+     * The element bytes to allocate for a frame that starts with element {@code from}: exactly the
+     * elements that will go into it (cut as {@link #encodeRaw} cuts), so that it never grows (a
+     * copy). If the writer is busy and the frame ends before the soft target with room for another
+     * element as large as its average, up to 8 times its size (within the soft target), so that
+     * small pushes that follow can share it ({@link #append}).
+     */
+    int rawFrameBytes(List<?> elements, int from, boolean busy) {
+        int bytes = 0;
+        int n = 0;
+        for (int i = from; i < elements.size(); i++) {
+            int size = hint(elements.get(i));
+            if (n > 0 && PipeFrames.DATA_HEADER + bytes + size > this.frameCap) {
+                return bytes; // the next element starts a frame of its own
+            }
+            bytes += size;
+            n++;
+            if (PipeFrames.DATA_HEADER + bytes >= this.softTarget || n == PipeFrames.MAX_COUNT) {
+                return bytes; // the frame is sealed here: nothing is appended to it
+            }
+        }
+        if (busy && PipeFrames.DATA_HEADER + bytes + bytes / n <= this.softTarget) {
+            return Math.min(this.softTarget - PipeFrames.DATA_HEADER, 8 * bytes);
+        }
+        return bytes;
     }
 
     private static void release(List<Encoded> frames) {

@@ -9,7 +9,7 @@ import dev.asyncrpc.RemoteCallException;
 
 /**
  * What a sender holds as references, not yet encoded: pushes made before the end is attached to a
- * call or while its queue is at its bound, and the send-complete markers and the end that follow
+ * call or while its queue reaches its bound beyond the credit limit, and the send-complete markers and the end that follow
  * them (so they keep their order). Consecutive pushes merge, up to {@link #MERGE_LIMIT} elements, so
  * a burst of small pushes is encoded in one piece later.
  *

@@ -98,7 +98,7 @@ final class FrameWriter {
                     st.state = st.state.written();
                     outcome = Outcome.ENDED;
                 }
-                else if (!st.refillScheduled && st.flow.queuedBytes() < st.bound / 2
+                else if (!st.refillScheduled && st.flow.aheadOfCredit() < st.bound / 2
                         && (!st.deferred.isEmpty() || (st.state.isOpen() && st.upstream.wantsDemand()))) {
                     st.refillScheduled = true;
                     outcome = Outcome.REFILL;

@@ -124,6 +124,14 @@ final class OutboundFlowController {
         return this.queuedBytes;
     }
 
+    /**
+     * Encoded bytes beyond the credit limit: how far the producer is ahead of what the receiver
+     * allows (0 while the pushes queued are all within credit, written or not).
+     */
+    long aheadOfCredit() {
+        return Math.max(0, this.encodedOffset - this.creditLimit);
+    }
+
     /** Bytes written and not yet granted back. */
     long unacknowledged() {
         return this.window - (this.creditLimit - this.sentOffset);

@@ -1,6 +1,5 @@
 package dev.asyncrpc.internal.pipe;
 
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -15,8 +14,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The receiving side of one pipe end: ties together the held payloads ({@link InboundChunks}),
- * the state ({@link InboundLifecycle}), the window and the credit owed ({@link CreditGrants}), the
- * pull side ({@link ChunkPuller}), the waiters ({@link InboundWaiters}), the registry entry
+ * the state ({@link InboundLifecycle}), the arrival checks and counts ({@link InboundArrivals}), the
+ * window and the credit owed ({@link CreditGrants}), the pull side ({@link ChunkPuller}), the waiters ({@link InboundWaiters}), the registry entry
  * ({@link InboundRegistration}), the blocking iterator ({@link PipeIterator}) and the Reactive
  * Streams bridge ({@link PipeSubscription}).
  *
@@ -62,13 +61,11 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
 
     // ---- guarded by chunks ----
     private PipeTable table;
-    private int callId;
     /** The window, the credit owed and its writer, once attached. */
     private CreditWriter credit;
     private final InboundLifecycle life = new InboundLifecycle();
+    private final InboundArrivals arrivals = new InboundArrivals(this.life);
     private final InboundRegistration registration = new InboundRegistration();
-    private long elementsReceived;
-    private long bytesReceived;
     /** Bytes consumed by pulls (written under the monitor by the consumer; read by it for timing). */
     private long bytesPulled;
 
@@ -119,9 +116,9 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
                 return;
             }
             this.table = table;
-            this.callId = callId;
-            this.credit = new CreditWriter(this.chunks, this.life, new CreditGrants(new InboundFlowController(window)), table, callId,
-                    this.identity.index());
+            InboundFlowController flow = new InboundFlowController(window);
+            this.arrivals.attach(this.identity, callId, flow);
+            this.credit = new CreditWriter(this.chunks, this.life, new CreditGrants(flow), table, callId, this.identity.index());
             this.chunks.budget(table.memory());
             this.registration.register(this.registry, this);
         }
@@ -137,26 +134,11 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     void onData(ByteBuf payload, int count, int size) {
         Runnable wake;
         synchronized (this.chunks) {
-            if (this.life.endReceived()) {
-                payload.release();
-                throw new ProtocolException("PIPE_DATA after PIPE_END on pipe " + this.identity.index() + " of call " + this.callId
-                        + " (" + this.identity.operation() + ")");
-            }
-            InboundFlowController flow = this.credit.credit().flow();
-            if (!flow.receive(size)) {
-                payload.release();
-                throw new ProtocolException("pipe " + this.identity.index() + " of call " + this.callId + " (" + this.identity.operation()
-                        + ") overran its credit: " + size + " bytes sent with " + flow.allowance() + " bytes of credit left (window "
-                        + flow.window() + ")");
-            }
-            this.bytesReceived += size;
-            this.elementsReceived += count;
-            if (!this.life.isOpen()) {
-                payload.release(); // after a failure nothing more is delivered
+            if (!this.arrivals.data(payload, count, size)) {
                 return;
             }
             this.chunks.add(payload, count, size);
-            wake = wakeLocked();
+            wake = this.waiters.wake(this.availability);
         }
         if (wake != null) {
             this.table.wakeAfterRead(wake); // callbacks and subscribers: once the read batch is in
@@ -171,32 +153,19 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     void onEnd(RemoteCallException aborted) {
         Runnable wake;
         synchronized (this.chunks) {
-            if (this.life.endReceived()) {
-                throw new ProtocolException("second PIPE_END on pipe " + this.identity.index() + " of call " + this.callId);
-            }
-            stopCreditLocked();
+            this.arrivals.end();
+            this.arrivals.stopGrants();
             if (!this.life.endArrived(aborted)) {
                 return;
             }
-            wake = wakeLocked();
+            wake = this.waiters.wake(this.availability); // run outside the monitor
         }
         runOutside(wake);
-    }
-
-    /** Wake whoever waits for data; returns what must run outside the monitor (locked). */
-    private Runnable wakeLocked() {
-        return this.waiters.wake(this.availability);
     }
 
     private static void runOutside(Runnable wake) {
         if (wake != null) {
             wake.run();
-        }
-    }
-
-    private void stopCreditLocked() {
-        if (this.credit != null) {
-            this.credit.credit().flow().stop();
         }
     }
 
@@ -347,8 +316,8 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
             if (!this.life.fail(ex)) {
                 return;
             }
-            stopCreditLocked();
-            wake = wakeLocked();
+            this.arrivals.stopGrants();
+            wake = this.waiters.wake(this.availability); // run outside the monitor
         }
         runOutside(wake);
     }
@@ -387,9 +356,9 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
         synchronized (this.chunks) {
             this.chunks.release(ex);
             this.life.undecodable(ex);
-            stopCreditLocked();
+            this.arrivals.stopGrants();
             unregisterLocked();
-            wake = wakeLocked();
+            wake = this.waiters.wake(this.availability); // run outside the monitor
         }
         runOutside(wake);
     }
@@ -403,7 +372,7 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
                 return;
             }
             this.chunks.release(why);
-            stopCreditLocked();
+            this.arrivals.stopGrants();
             unregisterLocked();
             hook = this.onAbandon;
         }
@@ -420,13 +389,7 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     }
 
     private PipeInfo infoLocked() {
-        PipeIdentity id = this.identity;
-        InboundChunks c = this.chunks;
-        InboundFlowController flow = (this.credit != null) ? this.credit.credit().flow() : null;
-        int window = (flow != null) ? flow.window() : 0;
-        long unacknowledged = (flow != null) ? flow.unacknowledged() : 0;
-        return new PipeInfo(id.operation(), this.callId, id.index(), this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT,
-                false, this.elementsReceived, this.bytesReceived, window, unacknowledged, c.bytes(), Duration.ZERO);
+        return this.arrivals.info(this.identity, this.pipe.isIn() ? PipeInfo.Direction.IN : PipeInfo.Direction.OUT, this.chunks.bytes());
     }
 
     void subscribe(Flow.Subscriber<? super T> subscriber) {

@@ -23,9 +23,11 @@ import io.netty.buffer.ByteBuf;
  * <em>accepted</em>, and its stage completes, as soon as its elements fit within the receiver's
  * window: at once, on the pushing thread, while the window has room; otherwise on the executor
  * when credit returns. Send complete (everything pushed has been handed to the transport) is
- * {@link #whenSent()}. The queue holds at most about one window of encoded bytes: pushes beyond
- * it, and pushes made before the end is attached to a call, wait as references and are encoded on
- * the executor when room returns.
+ * {@link #whenSent()}. The queue holds at most about one window of encoded bytes beyond what
+ * credit allows (and what credit allows until the channel takes it): pushes beyond that, and
+ * pushes made before the end is attached to a call, wait as references and are encoded on the
+ * executor when credit returns. A producer that keeps at most a window of pushes unaccepted (one
+ * that awaits its push stages) is never held back that way, and encodes everything itself.
  *
  * <p>ByteBuf ownership: queued frames are owned by the flow controller until written (the channel
  * then owns them) or dropped.
@@ -271,7 +273,7 @@ final class PipeSender<T> implements PipeTable.Task, PipeStats {
                 return;
             }
             long avg = (st.encodedElements > 0) ? Math.max(1, st.encodedBytes / st.encodedElements) : 0;
-            n = st.upstream.demand(st.bound - st.flow.queuedBytes(), st.bound, avg);
+            n = st.upstream.demand(st.bound - st.flow.aheadOfCredit(), st.bound, avg);
             sub = st.upstream.subscription();
         }
         if (n > 0) {

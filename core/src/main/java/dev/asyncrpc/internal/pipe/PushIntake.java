@@ -11,7 +11,8 @@ import dev.asyncrpc.RemoteCallException;
  * The push side of a sending pipe end: encodes pushed elements into PIPE_DATA frames
  * ({@link ChunkEncoder}) on the producer's thread and queues them in the flow controller, whose
  * credit decides whether a push is accepted at once; holds pushes as references
- * ({@link DeferredPushes}) while the end is not attached or its queue is at its bound, and encodes
+ * ({@link DeferredPushes}) while the end is not attached or its queue reaches its bound beyond the
+ * credit limit, and encodes
  * them later ({@link #refill()}, off the loop). Also places send-complete markers.
  *
  * <p>Thread-safety: producers on any thread but the event loop; serialised by the producer lock,
@@ -221,7 +222,7 @@ final class PushIntake {
                         st.refillScheduled = false;
                         return null;
                     }
-                    if (st.flow.queuedBytes() >= st.bound || (d = st.deferred.poll()) == null) {
+                    if (st.flow.aheadOfCredit() >= st.bound || (d = st.deferred.poll()) == null) {
                         st.refillScheduled = false;
                         break;
                     }

@@ -53,7 +53,7 @@ final class SenderState {
     /** The pipe's index within its call. */
     int index;
     OutboundFlowController flow;
-    /** About how many encoded bytes the queue holds at most before pushes are deferred. */
+    /** About how many encoded bytes beyond the credit limit the queue holds at most before pushes are deferred. */
     long bound;
     boolean refillScheduled;
     long encodedBytes;
@@ -81,9 +81,12 @@ final class SenderState {
         return this.link != null;
     }
 
-    /** Whether new pushes must wait as references: not attached, others wait, or the queue is at its bound (locked). */
+    /**
+     * Whether new pushes must wait as references: not attached, others wait, or the queue reaches
+     * its bound beyond the credit limit (locked).
+     */
     boolean mustDeferLocked() {
-        return this.link == null || !this.deferred.isEmpty() || this.flow.queuedBytes() >= this.bound;
+        return this.link == null || !this.deferred.isEmpty() || this.flow.aheadOfCredit() >= this.bound;
     }
 
     /** Whether markers and the end must wait behind deferred pushes, or for the attach (locked). */
@@ -94,7 +97,7 @@ final class SenderState {
     /** Whether a push made now would be accepted at once (locked). */
     boolean isReadyLocked() {
         return this.state.isOpen() && this.link != null && this.deferred.isEmpty() && this.flow.isReady()
-                && this.flow.queuedBytes() < this.bound;
+                && this.flow.aheadOfCredit() < this.bound;
     }
 
     /** Register the readiness callback, replacing one that has not run (locked). */

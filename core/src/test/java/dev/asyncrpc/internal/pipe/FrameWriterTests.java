@@ -103,18 +103,24 @@ class FrameWriterTests {
     }
 
     @Test
-    void deferredPushesAskForARefillOnceTheQueueDrains() {
+    void pushesAreHeldOnlyAWindowBeyondCreditAndCreditAsksForTheRefill() {
         this.f.attach(4096);
-        for (int i = 0; i < 5; i++) {
-            this.f.intake.push(List.of(new byte[1000]), true); // the fifth reaches the bound of one window
+        int pushes = 0;
+        while (this.f.state.deferred.isEmpty()) {
+            this.f.intake.push(List.of(new byte[1000]), true);
+            this.f.writer.run(); // frames within credit leave the queue: they do not count against the bound
+            pushes++;
         }
-        this.f.intake.push(List.of(new byte[1000]), true);
-        assertThat(this.f.state.deferred.isEmpty()).isFalse();
-        assertThat(this.f.writer.run()).isEqualTo(FrameWriter.Outcome.REFILL); // less than half the bound left queued
+        assertThat(this.f.state.flow.sentOffset()).isEqualTo(4 * FRAME);
+        assertThat(pushes).as("4 within credit, 5 encoded beyond it (the bound: one window), the tenth held").isEqualTo(10);
+        // beyond credit, every other push joins the frame before it (its element without a frame header)
+        assertThat(this.f.state.flow.aheadOfCredit()).isEqualTo(7 * FRAME + 2 * (FRAME - 3) - 4096);
+        assertThat(this.f.writer.run()).as("writes drain nothing beyond credit").isEqualTo(FrameWriter.Outcome.NONE);
+        this.f.writer.onCredit(3 * FRAME);
+        assertThat(this.f.writer.run()).as("less than half the bound beyond credit").isEqualTo(FrameWriter.Outcome.REFILL);
         assertThat(this.f.state.refillScheduled).isTrue();
         this.f.writer.onCredit(FRAME);
         assertThat(this.f.writer.run()).isEqualTo(FrameWriter.Outcome.NONE); // one refill at a time
-        assertThat(this.f.state.flow.queuedBytes()).isZero();
         SenderFixture.release(this.f.written());
     }
 

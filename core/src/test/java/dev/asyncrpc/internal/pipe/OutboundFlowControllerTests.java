@@ -103,6 +103,23 @@ class OutboundFlowControllerTests {
     }
 
     @Test
+    void whatIsAheadOfCreditChangesWithPushesAndCreditNotWithWrites() {
+        OutboundFlowController flow = new OutboundFlowController(1000);
+        flow.enqueue(List.of(frame(800)), stage());
+        assertThat(flow.aheadOfCredit()).as("within credit").isZero();
+        flow.enqueue(List.of(frame(500)), stage());
+        assertThat(flow.aheadOfCredit()).isEqualTo(300);
+        flow.flush(this.sink);
+        assertThat(flow.queuedBytes()).isEqualTo(500);
+        assertThat(flow.aheadOfCredit()).as("a write changes nothing beyond credit").isEqualTo(300);
+        flow.onCredit(200);
+        assertThat(flow.aheadOfCredit()).isEqualTo(100);
+        flow.onCredit(600);
+        assertThat(flow.aheadOfCredit()).isZero();
+        assertThat(flow.queuedBytes()).as("not written yet").isEqualTo(500);
+    }
+
+    @Test
     void aPushOfSeveralFramesIsAcceptedWhenItsLastFrameFits() {
         OutboundFlowController flow = new OutboundFlowController(1000);
         List<CompletableFuture<Void>> s = stage();
