@@ -27,6 +27,7 @@ import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
 import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.OutboundLimitHandler;
+import dev.asyncrpc.internal.transport.WriteCoalescer;
 import dev.asyncrpc.internal.transport.PingResponder;
 import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.WriteQueue;
@@ -108,6 +109,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         ConnectionOptions o = this.runtime.options;
         channel.pipeline().addFirst("read-gate", new ReadGate());
         channel.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
+        channel.pipeline().addLast("coalesce", new WriteCoalescer());
         if (!o.keepAliveInterval().isZero()) {
             channel.pipeline().addLast("keepalive", new KeepAliveHandler(o.keepAliveInterval(), o.keepAliveTimeout()));
         }

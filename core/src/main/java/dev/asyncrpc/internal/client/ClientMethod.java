@@ -74,7 +74,7 @@ final class ClientMethod {
      */
     ByteBuf encodeCall(ByteBufAllocator alloc, Object[] args, java.util.Map<String, String> metadata) {
         int callFlags = metadata.isEmpty() ? (this.flags & ~Frames.CALL_METADATA) : (this.flags | Frames.CALL_METADATA);
-        ByteBuf buf = Frames.start(alloc, FrameType.CALL, callFlags, 0, this.sizeHint);
+        ByteBuf buf = Frames.startSized(alloc, FrameType.CALL, callFlags, 0, this.sizeHint);
         try {
             buf.writeShort(this.name.length).writeBytes(this.name);
             if ((this.flags & Frames.CALL_DEADLINE) != 0) {
@@ -111,7 +111,7 @@ final class ClientMethod {
                 buf.setInt(at, buf.writerIndex() - at - 4);
             }
             Frames.finish(buf);
-            this.sizeHint = buf.readableBytes();
+            this.sizeHint = buf.readableBytes() - Frames.HEADER;
             return buf;
         }
         catch (RuntimeException ex) {

@@ -132,13 +132,16 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             });
         }
         Interception intercepted = runtime.interceptors().begin(this);
+        // on a worker, the inline gate times the interceptors and the method here; a call on the event
+        // loop is timed whole by CallDispatch, which shares clock readings between neighbouring calls
+        InlineGate timed = this.inline ? null : this.method.inline;
         long interceptNanos = 0; // counted with the method's time by the inline gate: interceptors may run inline too
         if (intercepted != null) {
-            long begun = (this.method.inline != null) ? System.nanoTime() : 0;
+            long begun = (timed != null) ? System.nanoTime() : 0;
             if (!intercept(intercepted, in)) {
                 return;
             }
-            if (this.method.inline != null) {
+            if (timed != null) {
                 interceptNanos = System.nanoTime() - begun;
             }
         }
@@ -157,15 +160,14 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         CurrentCall.set(this);
         try {
             EntryWatch watch = this.entry;
-            InlineGate gate = this.method.inline;
             Object result;
-            if (gate != null) {
+            if (timed != null) {
                 long start = System.nanoTime();
                 try {
                     result = this.method.invoker.invoke(this.method.target, values);
                 }
                 finally {
-                    gate.invoked(System.nanoTime() - start + interceptNanos, this.inline);
+                    timed.invoked(System.nanoTime() - start + interceptNanos, false);
                 }
             }
             else if (watch == null) {
@@ -611,7 +613,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             return false;
         }
         boolean isNull = value == null || this.method.valueCodec == null;
-        ByteBuf frame = Frames.start(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, 64);
+        ByteBuf frame = Frames.startSized(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, this.method.replySizeHint);
         if (!isNull) {
             try {
                 this.method.valueCodec.encode(value, frame);
@@ -623,6 +625,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                 return true;
             }
         }
+        this.method.replySizeHint = frame.readableBytes() - Frames.HEADER; // racy: a hint only
         send(Frames.finish(frame));
         return true;
     }

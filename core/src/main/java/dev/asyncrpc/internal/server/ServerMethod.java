@@ -23,6 +23,9 @@ final class ServerMethod {
     /** {@code service/operation}, made once (messages, the reply limit). */
     final String fullName;
     /** Whether and when its calls may run on the event loop ({@link InlineGate}); {@code null}: never. Set before the server starts. */
+    /** The payload size of the last reply, where the next one's encoding starts (racy: a hint only). */
+    int replySizeHint = 64;
+
     InlineGate inline;
     /** Whether and when its in-pipes' {@code onAvailable} callbacks may run on the event loop; {@code null}: never. Set before the server starts. */
     InlineGate pipeCallbacks;

@@ -15,6 +15,7 @@ import dev.asyncrpc.internal.transport.FrameReadTimeoutHandler;
 import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
 import dev.asyncrpc.internal.transport.OutboundLimitHandler;
+import dev.asyncrpc.internal.transport.WriteCoalescer;
 import dev.asyncrpc.internal.transport.PartialFrameBudgetHandler;
 import dev.asyncrpc.internal.transport.ReadGate;
 import dev.asyncrpc.internal.transport.Transports;
@@ -213,6 +214,7 @@ public final class ServerRuntime implements AutoCloseable {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("outbound-limit", new OutboundLimitHandler(o.writeLowWaterMark(), o.writeHighWaterMark(), o.writeStallTimeout()));
+                        ch.pipeline().addLast("coalesce", new WriteCoalescer());
                         ch.pipeline().addLast("frames", new FrameDecoder(ServerRuntime.this.settings.maxFrameSize(), ServerBudgets.FRAMES_PER_TURN, gate));
                         if (!o.frameReadTimeout().isZero()) {
                             ch.pipeline().addLast("frame-read-timeout", new FrameReadTimeoutHandler(o.frameReadTimeout()));
