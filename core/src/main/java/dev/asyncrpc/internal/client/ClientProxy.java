@@ -25,6 +25,12 @@ public final class ClientProxy implements InvocationHandler {
     private final ClientBinding binding;
     private final ClientRuntime runtime;
     private final Map<Method, ClientMethod> methods = new HashMap<>();
+    /**
+     * The same, keyed by the {@link Method} instances the proxy class passes in (its own, which are
+     * equal to the contract's but not the same), learnt at each one's first call: an identity lookup
+     * saves {@code Method.equals} on every call. Copied on write.
+     */
+    private volatile Map<Method, ClientMethod> byIdentity = new java.util.IdentityHashMap<>();
 
     private ClientProxy(ServiceModel model, ClientBinding binding, ClientRuntime runtime, dev.asyncrpc.CallOptions options) {
         this.model = model;
@@ -47,9 +53,15 @@ public final class ClientProxy implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        ClientMethod m = this.methods.get(method);
+        ClientMethod m = this.byIdentity.get(method);
         if (m == null) {
-            return invokeLocal(proxy, method, args);
+            m = this.methods.get(method);
+            if (m == null) {
+                return invokeLocal(proxy, method, args);
+            }
+            Map<Method, ClientMethod> learnt = new java.util.IdentityHashMap<>(this.byIdentity);
+            learnt.put(method, m);
+            this.byIdentity = learnt;
         }
         Object[] values = (args != null) ? args : new Object[0];
         dev.asyncrpc.CallObserver observer = this.runtime.observer;
