@@ -94,10 +94,12 @@ final class SenderState {
         return this.link == null || !this.deferred.isEmpty();
     }
 
-    /** Whether a push made now would be accepted at once (locked). */
+    /**
+     * Whether a push made now would be accepted at once (locked): the window has room (then nothing
+     * is queued beyond the credit limit, so the push is not deferred either).
+     */
     boolean isReadyLocked() {
-        return this.state.isOpen() && this.link != null && this.deferred.isEmpty() && this.flow.isReady()
-                && this.flow.aheadOfCredit() < this.bound;
+        return this.state.isOpen() && this.link != null && this.deferred.isEmpty() && this.flow.isReady();
     }
 
     /** Register the readiness callback, replacing one that has not run (locked). */
