@@ -104,17 +104,24 @@ public final class PipeRegistry {
     }
 
     /** How many ends are open. */
-    public int size() {
+    public synchronized int size() {
         return this.open.size();
     }
 
     /**
-     * A snapshot of every open end, ordered by call id and pipe index.
+     * A snapshot of every open end, ordered by call id and pipe index. The set of ends is copied
+     * under the lock of {@link #replace}, so that an end being replaced by its {@link UnreadPipe}
+     * shows once, as one or the other, never as both or neither; their counters are read after, out
+     * of that lock (an end replaces itself while it holds its own lock).
      * @return the snapshot, unmodifiable
      */
     public List<PipeInfo> snapshot() {
-        List<PipeInfo> infos = new ArrayList<>(this.open.size());
-        for (PipeStats p : this.open) {
+        List<PipeStats> ends;
+        synchronized (this) {
+            ends = new ArrayList<>(this.open);
+        }
+        List<PipeInfo> infos = new ArrayList<>(ends.size());
+        for (PipeStats p : ends) {
             infos.add(p.info());
         }
         infos.sort(Comparator.comparingInt(PipeInfo::callId).thenComparingInt(PipeInfo::index));
