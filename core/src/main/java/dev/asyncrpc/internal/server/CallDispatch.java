@@ -158,7 +158,6 @@ final class CallDispatch {
      */
     private List<ServerCallContext> runOnLoop(List<ServerCallContext> batch) {
         boolean direct = this.runtime.directDispatch;
-        long mark = 0; // the end of the previous call run here: one clock reading per call, not two
         int i = 0;
         for (; i < batch.size(); i++) {
             ServerCallContext call = batch.get(i);
@@ -179,25 +178,12 @@ final class CallDispatch {
                 }
             }
             call.inline = true;
-            InlineGate gate = call.method.inline;
-            if (gate != null && mark == 0) {
-                mark = System.nanoTime();
-            }
             this.runningOnLoop = true;
             try {
                 call.run();
             }
             finally {
                 this.runningOnLoop = false;
-                if (gate != null) {
-                    // the whole call as it held the loop: interceptors, decoding, method, reply
-                    long now = System.nanoTime();
-                    gate.invoked(now - mark, true);
-                    mark = now;
-                }
-                else {
-                    mark = 0;
-                }
             }
         }
         return (i == batch.size()) ? null : (i == 0) ? batch : batch.subList(i, batch.size());

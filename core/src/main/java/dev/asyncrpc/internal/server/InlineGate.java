@@ -12,9 +12,7 @@ import dev.asyncrpc.internal.contract.ReturnKind;
  * <p>An operation starts on the workers: its first {@value #WARM_UP} invocations run there (class
  * loading and linking make the first ones slow); then its calls run inline. Every invocation is
  * timed, wherever it runs, from the call of the implementation method to its return (not to the
- * completion of the future it returns), except the first {@value #COLD}; on the event loop the whole
- * call is timed as it held the loop (interceptors, decoding, method, reply: {@code CallDispatch}
- * shares one clock reading between neighbouring calls). The operation is demoted to
+ * completion of the future it returns), except the first {@value #COLD}. The operation is demoted to
  * the workers, with a WARN naming it, by {@value #STRIKES} invocations slower than the limit within
  * {@value #WINDOW} invocations. One slow invocation alone proves nothing: a thread is preempted on a
  * busy machine, or stopped by the garbage collector or the JIT compiler (for tens of milliseconds at

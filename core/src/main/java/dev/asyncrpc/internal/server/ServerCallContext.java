@@ -132,16 +132,13 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
             });
         }
         Interception intercepted = runtime.interceptors().begin(this);
-        // on a worker, the inline gate times the interceptors and the method here; a call on the event
-        // loop is timed whole by CallDispatch, which shares clock readings between neighbouring calls
-        InlineGate timed = this.inline ? null : this.method.inline;
         long interceptNanos = 0; // counted with the method's time by the inline gate: interceptors may run inline too
         if (intercepted != null) {
-            long begun = (timed != null) ? System.nanoTime() : 0;
+            long begun = (this.method.inline != null) ? System.nanoTime() : 0;
             if (!intercept(intercepted, in)) {
                 return;
             }
-            if (timed != null) {
+            if (this.method.inline != null) {
                 interceptNanos = System.nanoTime() - begun;
             }
         }
@@ -160,14 +157,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         CurrentCall.set(this);
         try {
             EntryWatch watch = this.entry;
+            InlineGate gate = this.method.inline;
             Object result;
-            if (timed != null) {
+            if (gate != null) {
                 long start = System.nanoTime();
                 try {
                     result = this.method.invoker.invoke(this.method.target, values);
                 }
                 finally {
-                    timed.invoked(System.nanoTime() - start + interceptNanos, false);
+                    gate.invoked(System.nanoTime() - start + interceptNanos, this.inline);
                 }
             }
             else if (watch == null) {
