@@ -44,9 +44,12 @@ final class CreditWriter implements PipeTable.Task {
         return this.credit.consumed(bytes);
     }
 
-    /** Have the event loop run this writer. */
+    /**
+     * Have the event loop run this writer: at once if this is the loop (a consumer called from a
+     * read batch, whose grant must not wait for the batch to end), else through its write queue.
+     */
     void schedule() {
-        this.table.schedule(this);
+        this.table.runOrSchedule(this);
     }
 
     /** Write the collected grant (event loop). */

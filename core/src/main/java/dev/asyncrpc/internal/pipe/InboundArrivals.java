@@ -71,6 +71,15 @@ final class InboundArrivals {
     }
 
     /**
+     * Buffered bytes at which the consumer is woken at once rather than at the end of the read
+     * batch: what its next credit grant takes (half the window), so that the grant goes back while
+     * the rest of the batch is read. Called after a successful {@link #data}.
+     */
+    int grantThreshold() {
+        return this.flow.grantThreshold();
+    }
+
+    /**
      * A PIPE_END arrived (check only; the receiver then tells its {@link InboundLifecycle}).
      * @throws ProtocolException if the sender's end had arrived already
      */

@@ -32,6 +32,11 @@ final class InboundFlowController {
         return this.window;
     }
 
+    /** Bytes consumed since the last grant that make the next grant: half the window. */
+    int grantThreshold() {
+        return this.window / 2;
+    }
+
     /** Bytes the sender may still send before it needs more credit. */
     long allowance() {
         return this.allowance;
@@ -65,7 +70,7 @@ final class InboundFlowController {
             return 0;
         }
         this.consumedSinceGrant += size;
-        if (this.consumedSinceGrant < this.window / 2) {
+        if (this.consumedSinceGrant < grantThreshold()) {
             return 0;
         }
         long grant = this.consumedSinceGrant;

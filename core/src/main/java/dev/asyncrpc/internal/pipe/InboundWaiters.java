@@ -56,6 +56,18 @@ final class InboundWaiters {
         }
     }
 
+    /** Wake the threads blocked in the iterator only (monitor held). */
+    void notifyBlocked() {
+        if (this.blocked > 0) {
+            this.monitor.notifyAll();
+        }
+    }
+
+    /** Whether a callback or a subscriber waits for a wake (monitor held). */
+    boolean hasSignal() {
+        return this.callback != null || this.subscriber != null;
+    }
+
     /**
      * Wake every waiter (monitor held): blocked threads now, the rest through what this returns,
      * which the caller runs once it has left the monitor.

@@ -68,6 +68,9 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     private final InboundRegistration registration = new InboundRegistration();
     /** Bytes consumed by pulls (written under the monitor by the consumer; read by it for timing). */
     private long bytesPulled;
+    /** Whether a wake of the consumer waits for the end of the current read batch. */
+    private boolean wakeHeld;
+    private final Runnable heldWake = this::wakeAfterBatch;
 
     PipeReceiver(PipeEnd<T> end) {
         this.pipe = end;
@@ -132,17 +135,41 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
      * @throws ProtocolException if the sender overran its credit or sent data after the end
      */
     void onData(ByteBuf payload, int count, int size) {
-        Runnable wake;
+        Runnable wake = null;
+        boolean hold = false;
         synchronized (this.chunks) {
             if (!this.arrivals.data(payload, count, size)) {
                 return;
             }
             this.chunks.add(payload, count, size);
+            if (this.chunks.bytes() >= this.arrivals.grantThreshold()) {
+                // a grant's worth is buffered: the consumer takes it now, so that its credit goes back
+                // while the rest of the read batch (up to a whole window) is still being read
+                wake = this.waiters.wake(this.availability);
+            }
+            else {
+                this.waiters.notifyBlocked();
+                hold = !this.wakeHeld && this.waiters.hasSignal();
+                this.wakeHeld |= hold;
+            }
+        }
+        if (hold) {
+            this.table.wakeAfterRead(this.heldWake); // callbacks and subscribers: once the read batch is in
+        }
+        runOutside(wake);
+    }
+
+    /** The end of the read batch in which data arrived (loop): wake the consumer if data is still there. */
+    private void wakeAfterBatch() {
+        Runnable wake;
+        synchronized (this.chunks) {
+            this.wakeHeld = false;
+            if (this.chunks.isEmpty()) {
+                return; // taken meanwhile: a callback stays registered for the next data
+            }
             wake = this.waiters.wake(this.availability);
         }
-        if (wake != null) {
-            this.table.wakeAfterRead(wake); // callbacks and subscribers: once the read batch is in
-        }
+        runOutside(wake);
     }
 
     /**

@@ -300,6 +300,20 @@ public final class PipeTable {
     }
 
     /**
+     * Run {@code task} now and flush what it wrote if this is the event loop, else {@link #schedule}
+     * it. For work whose frames may go ahead of what the write queue holds (credit).
+     */
+    void runOrSchedule(Task task) {
+        if (inEventLoop()) {
+            task.run();
+            this.ctx.flush();
+        }
+        else {
+            schedule(task);
+        }
+    }
+
+    /**
      * Whether credit for consumed pipe data should wait: the memory budget is exhausted. A
      * receiver that waits retries {@link #retryLater} later.
      */
