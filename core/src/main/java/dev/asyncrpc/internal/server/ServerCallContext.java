@@ -1,12 +1,7 @@
 package dev.asyncrpc.internal.server;
 
 import java.lang.reflect.InvocationTargetException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -14,37 +9,29 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.RemoteCallException;
-import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
-import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.pipe.CallPipes;
-import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 
 /**
  * One call on the server: decodes its arguments ({@link ArgumentDecoder}) and invokes the implementation (via {@link #run()},
  * on a worker, or on the event loop for inline or direct dispatch: see {@link InlineGate}), and
- * sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
- * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
+ * sends exactly one reply (REPLY or ERROR, encoded by {@link ReplyFrames}) from whichever thread completes it.
+ * It is also the {@link AsyncReply} and (through {@link CallView}) the {@link dev.asyncrpc.ServerCall} handed to implementations.
  *
- * <p>State changes (done, cancelled, disconnected) happen under this object's monitor; the
- * cancel/disconnect actions (user code) run outside it. Each action runs at most once and never
- * after the reply was decided: an action starts only while the call is not done, and a completion
- * on another thread waits until the actions running then have returned.
+ * <p>Its lifecycle is {@link CallLifecycle}'s, under this object's monitor: the reply is sent by the
+ * thread whose {@link #decide()} returned {@code true}, once; cancel and disconnect actions run at most
+ * once each and never after the reply was decided, and a completion on another thread waits until the
+ * actions running then have returned.
  */
-final class ServerCallContext extends CallLifecycle implements WorkerTask, AsyncReply<Object>, ServerCall {
+final class ServerCallContext extends CallView implements WorkerTask, AsyncReply<Object> {
 
     private static final AtomicReferenceFieldUpdater<ServerCallContext, ByteBuf> ARGS =
             AtomicReferenceFieldUpdater.newUpdater(ServerCallContext.class, ByteBuf.class, "args");
 
     final int id;
-    final ServerMethod method;
-    final ServerConnection connection;
     final int orderingKey;
-    private final long deadlineNanos;
-    private final long deadlineEpochMillis;
-    private final Map<String, String> metadata;
 
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
@@ -70,36 +57,15 @@ final class ServerCallContext extends CallLifecycle implements WorkerTask, Async
      */
     EntryWatch entry;
 
-    /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
-    private volatile Interception interception;
-
     /** Set when the deadline passed on the server, before the cancel actions run: it decides the failure. */
     private volatile boolean deadlineHasPassed;
 
     ServerCallContext(int id, ServerMethod method, ServerConnection connection, ByteBuf args, int orderingKey,
             long timeoutMillis, Map<String, String> metadata) {
+        super(method, connection, timeoutMillis, metadata);
         this.id = id;
-        this.method = method;
-        this.connection = connection;
         this.args = args;
         this.orderingKey = orderingKey;
-        this.metadata = metadata;
-        if (timeoutMillis >= 0) {
-            this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
-            this.deadlineEpochMillis = System.currentTimeMillis() + timeoutMillis;
-        }
-        else {
-            this.deadlineNanos = 0;
-            this.deadlineEpochMillis = 0;
-        }
-    }
-
-    boolean hasDeadline() {
-        return this.deadlineEpochMillis != 0;
-    }
-
-    long remainingNanos() {
-        return Math.max(0, this.deadlineNanos - System.nanoTime());
     }
 
     @Override
@@ -111,9 +77,7 @@ final class ServerCallContext extends CallLifecycle implements WorkerTask, Async
         }
         ServerRuntime runtime = this.connection.runtime();
         if (runtime.observer != dev.asyncrpc.CallObserver.NONE) {
-            runtime.observe(o -> {
-                observed(o.onStart(this.method.info, this.metadata));
-            });
+            runtime.observe(o -> observed(o.onStart(this.method.info, metadata())));
         }
         Interception intercepted = runtime.interceptors().begin(this);
         long interceptNanos = 0; // counted with the method's time by the inline gate: interceptors may run inline too
@@ -298,80 +262,6 @@ final class ServerCallContext extends CallLifecycle implements WorkerTask, Async
         this.deadlineHasPassed = true;
         cancelled(true);
         fail(Status.DEADLINE_EXCEEDED, ReplyFrames.deadlineMessage(this.method));
-    }
-
-    // ---- ServerCall ----
-
-    @Override
-    public String service() {
-        return this.method.model.service();
-    }
-
-    @Override
-    public String operation() {
-        return this.method.model.name();
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-        addCancelAction(wrap(action));
-    }
-
-    @Override
-    public void onDisconnect(Runnable action) {
-        addDisconnectAction(wrap(action));
-    }
-
-    @Override
-    public Optional<Instant> deadline() {
-        return hasDeadline() ? Optional.of(Instant.ofEpochMilli(this.deadlineEpochMillis)) : Optional.empty();
-    }
-
-    @Override
-    public Optional<Duration> remaining() {
-        return hasDeadline() ? Optional.of(Duration.ofNanos(remainingNanos())) : Optional.empty();
-    }
-
-    @Override
-    public String peer() {
-        return this.connection.peer();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return this.metadata;
-    }
-
-    @Override
-    public List<java.security.cert.X509Certificate> peerCertificates() {
-        return this.connection.peerCertificates();
-    }
-
-    @Override
-    public Optional<java.security.Principal> principal() {
-        Interception intercepted = this.interception;
-        if (intercepted != null) {
-            Optional<java.security.Principal> set = intercepted.principalValue();
-            if (set.isPresent()) {
-                return set;
-            }
-        }
-        List<java.security.cert.X509Certificate> chain = peerCertificates();
-        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0).getSubjectX500Principal());
-    }
-
-    @Override
-    public Runnable wrap(Runnable task) {
-        java.util.Objects.requireNonNull(task, "task");
-        Interception intercepted = this.interception;
-        if (intercepted == null) {
-            return task;
-        }
-        return () -> {
-            try (dev.asyncrpc.CallContext.Scope scope = intercepted.open()) {
-                task.run();
-            }
-        };
     }
 
     // ---- AsyncReply ----
