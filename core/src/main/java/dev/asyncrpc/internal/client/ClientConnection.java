@@ -1,27 +1,20 @@
 package dev.asyncrpc.internal.client;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.asyncrpc.CancelMode;
 import dev.asyncrpc.Status;
 import dev.asyncrpc.internal.pipe.PipeTable;
-import dev.asyncrpc.internal.protocol.CallMetadataReuse;
 import dev.asyncrpc.internal.protocol.Frame;
 import dev.asyncrpc.internal.protocol.FrameDecoder;
-import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import dev.asyncrpc.internal.protocol.ProtocolException;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.transport.ConnectionOptions;
-import dev.asyncrpc.internal.transport.ConnectionTimeoutException;
 import dev.asyncrpc.internal.transport.Endpoint;
 import dev.asyncrpc.internal.transport.FrameReadTimeoutHandler;
-import dev.asyncrpc.internal.transport.GracefulClose;
 import dev.asyncrpc.internal.transport.IdleTimeoutHandler;
 import dev.asyncrpc.internal.transport.KeepAliveHandler;
 import dev.asyncrpc.internal.transport.OutboundLimitHandler;
@@ -34,13 +27,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import dev.asyncrpc.internal.IntMap;
 
 /**
- * One connection of a client to one endpoint. Calls from any thread go through a {@link WriteQueue};
- * the call table, id assignment and the handshake live on the event loop. Replies are collected per
- * read batch and completed on the client's executor, except those of plain (blocking) callers whose
- * completion runs no user code: they are completed on the event loop, which wakes the caller.
+ * One connection of a client to one endpoint: the Netty handler that ties its parts together. Calls,
+ * cancels, PINGs and pipe writes from any thread go through a {@link WriteQueue}, drained on the
+ * event loop into the call table ({@link ClientCalls}: ids, the calls sent, the calls waiting for the
+ * server's limit), the PINGs ({@link ClientPings}) or the pipes. {@link ClientHandshake} sends HELLO
+ * and reads HELLO_ACK; {@link ClientCloseReason} records why the connection closes. Replies are
+ * collected per read batch and completed on the client's executor, except those of plain (blocking)
+ * callers whose completion runs no user code: they are completed on the event loop, which wakes the
+ * caller ({@link ReplyCompletion}).
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements WriteQueue.Sink {
 
@@ -55,8 +51,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     /** PINGs held, sent and unanswered (event loop only). */
     private final ClientPings pings;
 
+    private final ClientCloseReason closeReason;
+    private final ClientHandshake handshake;
+    /** Call ids, the call table and the calls waiting to be sent (event loop only). */
+    private final ClientCalls calls;
+
     private volatile boolean closed;
-    private volatile String closeReason;
     private volatile boolean goingAway;
     /** Set once the handshake is done (calls go out at once from then on). */
     private volatile boolean ready;
@@ -66,14 +66,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     // event loop only
     private Channel channel;
     private ChannelHandlerContext ctx;
-    private final IntMap<CallFuture<?>> calls = new IntMap<>();
-    private final ArrayDeque<CallFuture<?>> waiting = new ArrayDeque<>();
-    private Settings peer;
-    /** Sends a call's metadata once while it is unchanged, if the server announced METADATA_REUSE (loop). */
-    private CallMetadataReuse metadataReuse;
-    private int nextId = 1;
     private List<Object> batch = new ArrayList<>();
-    private ScheduledFuture<?> handshakeTimer;
 
     ClientConnection(ClientRuntime runtime, Endpoint endpoint, EventLoop loop) {
         this.runtime = runtime;
@@ -81,7 +74,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         this.loop = loop;
         this.writes = new WriteQueue(loop, this);
         this.pipes = new PipeTable(runtime.executor, runtime.pipeRegistry, runtime.settings, this.writes);
-        this.pings = new ClientPings(endpoint.toString(), this::dispatch, () -> this.peer != null);
+        this.closeReason = new ClientCloseReason(endpoint);
+        this.handshake = new ClientHandshake(runtime.settings, runtime.handshakeTimeout, endpoint, this.closeReason);
+        this.calls = new ClientCalls(runtime.queued, this.pipes, this::dispatch, loop);
+        this.pings = new ClientPings(endpoint.toString(), this::dispatch, this.handshake::isDone);
     }
 
     boolean isUsable() {
@@ -117,7 +113,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
         channel.pipeline().addLast("pings", new PingResponder());
         if (!o.idleTimeout().isZero()) {
-            channel.pipeline().addLast("idle", new IdleTimeoutHandler(o.idleTimeout(), () -> !this.calls.isEmpty() || !this.waiting.isEmpty()));
+            channel.pipeline().addLast("idle", new IdleTimeoutHandler(o.idleTimeout(), () -> !this.calls.isEmpty()));
         }
         channel.pipeline().addLast("client", this);
         channel.closeFuture().addListener(f -> onClosed());
@@ -148,7 +144,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     /** Record why a connect attempt failed, for the calls' messages. */
     void connectFailed(Throwable cause) {
-        this.closeReason = "cannot connect to " + this.endpoint + ": " + describe(cause);
+        this.closeReason.connectFailed(cause);
     }
 
     // ---- WriteQueue.Sink (event loop) ----
@@ -163,37 +159,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
             task.run();
         }
         else if (item instanceof ClientPings.Ping ping) {
-            this.pings.start(ping, this.loop, (this.peer == null) ? null : this.ctx);
+            this.pings.start(ping, this.loop, this.handshake.isDone() ? this.ctx : null);
         }
         else if (item instanceof CallFuture<?> call) {
-            if (call.isDone()) {
-                call.releaseRequest(); // cancelled before it was sent: nothing goes on the wire
-            }
-            else if (this.peer == null || this.calls.size() >= this.peer.maxConcurrentCalls() || !this.waiting.isEmpty()
-                    || !this.ctx.channel().isWritable()) {
-                this.waiting.add(call);
-                this.runtime.queued.incrementAndGet();
-                if (call.deadlineNanos != 0 && call.timer == null) {
-                    // its deadline runs while it waits here too: it fails unsent when it passes
-                    call.timer = this.loop.schedule(() -> expireQueued(call), call.deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-                }
-                startWaiting();
-            }
-            else {
-                start(call);
-            }
+            this.calls.offer(call);
         }
         else if (item instanceof CancelRequest cr) {
-            CallFuture<?> call = cr.call();
-            if (call.id != 0 && this.calls.get(call.id) == call && this.ctx != null) {
-                this.ctx.write(Frames.cancel(this.ctx.alloc(), call.id, cr.mode() == CancelMode.ABORTIVE ? 0 : 1), this.ctx.voidPromise());
-            }
-            else if (call.id == 0 && this.waiting.remove(call)) {
-                this.runtime.queued.decrementAndGet();
-                // never sent: the server cannot decide, so the cancel ends the call here
-                call.releaseRequest();
-                completeLater(call, Status.CANCELLED, "cancelled before it was sent");
-            }
+            this.calls.cancel(cr.call(), cr.mode());
         }
         else if (item instanceof ByteBuf buf) {
             if (this.ctx != null) {
@@ -226,101 +198,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
     }
 
-    private void start(CallFuture<?> call) {
-        int id = this.nextId;
-        while (id == 0 || this.calls.containsKey(id)) {
-            id = (id == Integer.MAX_VALUE) ? 1 : id + 1;
-        }
-        this.nextId = (id == Integer.MAX_VALUE) ? 1 : id + 1;
-        ByteBuf request = call.takeRequest();
-        if (request.readableBytes() - Frames.LENGTH_FIELD > this.peer.maxFrameSize()) {
-            int size = request.readableBytes() - Frames.LENGTH_FIELD;
-            request.release();
-            completeLater(call, Status.RESOURCE_EXHAUSTED, "request of " + size + " bytes exceeds the server's maxFrameSize of "
-                    + this.peer.maxFrameSize() + " bytes");
-            return;
-        }
-        if (call.deadlineNanos != 0) {
-            long remaining = call.deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                request.release();
-                completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
-                return;
-            }
-            if (call.timer != null) {
-                call.timer.cancel(false); // the timer of its wait in the queue
-            }
-            long millis = Math.min(0xFFFF_FFFFL, (remaining + 999_999) / 1_000_000);
-            request.setInt(request.readerIndex() + call.method.timeoutOffset(), (int) millis);
-            call.timer = this.ctx.executor().schedule(() -> expire(call), remaining, TimeUnit.NANOSECONDS);
-        }
-        call.id = id;
-        request.setInt(request.readerIndex() + Frames.CALL_ID_OFFSET, id);
-        this.calls.put(id, call);
-        if (this.metadataReuse != null) {
-            request = this.metadataReuse.apply(this.ctx.alloc(), request);
-        }
-        this.ctx.write(request, this.ctx.voidPromise());
-        if (call.pipes != null) {
-            this.pipes.attach(id, call.pipes); // in-pipe data follows the CALL
-        }
-    }
-
-    /** The deadline of a call still waiting to be sent passed (loop): it fails, never sent. */
-    private void expireQueued(CallFuture<?> call) {
-        if (this.waiting.remove(call)) {
-            this.runtime.queued.decrementAndGet();
-            call.releaseRequest();
-            completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call) + " while it waited to be sent (the server's "
-                    + (this.peer != null ? "limit of " + this.peer.maxConcurrentCalls() + " concurrent calls was reached" : "handshake was not done") + ")");
-        }
-    }
-
-    /** The call's deadline passed (loop): tell the server, fail the call. The entry stays until the server answers. */
-    private void expire(CallFuture<?> call) {
-        if (this.calls.get(call.id) != call || call.isDone()) {
-            return;
-        }
-        this.ctx.writeAndFlush(Frames.cancel(this.ctx.alloc(), call.id, 0), this.ctx.voidPromise());
-        call.expired = true; // the server's answer to the cancel must not overtake DEADLINE_EXCEEDED on the executor
-        completeLater(call, Status.DEADLINE_EXCEEDED, deadlineMessage(call));
-    }
-
-    private static String deadlineMessage(CallFuture<?> call) {
-        return "deadline of " + java.time.Duration.ofNanos(call.method.timeoutNanos) + " passed for " + call.method.model.signature();
-    }
-
-    private void startWaiting() {
-        if (this.peer == null || this.ctx == null) {
-            return;
-        }
-        CallFuture<?> call;
-        while (this.calls.size() < this.peer.maxConcurrentCalls() && this.ctx.channel().isWritable() && (call = this.waiting.poll()) != null) {
-            this.runtime.queued.decrementAndGet();
-            if (call.isDone()) {
-                call.releaseRequest();
-            }
-            else {
-                start(call);
-            }
-        }
-    }
-
     // ---- inbound (event loop) ----
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.pipes.context(ctx);
-        ctx.writeAndFlush(Frames.hello(ctx.alloc(), FrameType.HELLO, Frames.VERSION, this.runtime.settings));
-        long timeout = this.runtime.handshakeTimeout.toMillis();
-        this.handshakeTimer = ctx.executor().schedule(() -> {
-            if (this.peer == null) {
-                this.closeReason = "no asyncrpc handshake from " + this.endpoint + " within " + timeout
-                        + " ms (is it an asyncrpc server, and do both sides agree on TLS?)";
-                ctx.close();
-            }
-        }, timeout, TimeUnit.MILLISECONDS);
+        this.calls.context(ctx);
+        this.handshake.begin(ctx);
         ctx.fireChannelActive();
     }
 
@@ -331,19 +216,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         try {
             switch (frame.type()) {
                 case REPLY, ERROR -> {
-                    CallFuture<?> call = this.calls.remove(frame.callId());
+                    CallFuture<?> call = this.calls.answered(frame.callId());
                     if (call != null) {
-                        if (call.pipes != null) {
-                            this.pipes.callEnded(call.id);
-                        }
-                        if (call.timer != null) {
-                            call.timer.cancel(false);
-                        }
-                        if (!call.expired) { // an expired call's outcome (DEADLINE_EXCEEDED) is on its way already
-                            this.batch.add(call);
-                            this.batch.add(frame);
-                            owned = false;
-                        }
+                        this.batch.add(call);
+                        this.batch.add(frame);
+                        owned = false;
                     }
                 }
                 case PIPE_DATA, PIPE_END, CREDIT -> {
@@ -356,7 +233,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
                     Frames.GoAwayBody body = Frames.readGoAway(frame.payload());
                     this.goAwayLastCallId = body.lastCallId() & 0xFFFF_FFFFL;
                     this.goingAway = true;
-                    this.closeReason = this.endpoint + " is going away: " + body.message();
+                    this.closeReason.goingAway(body.message());
                     observe(o -> o.onGoAway(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString()));
                 }
                 default -> throw new ProtocolException("unexpected " + frame.type() + " frame from the server");
@@ -370,24 +247,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     private void onHelloAck(Frame frame) {
-        if (this.peer != null) {
-            throw new ProtocolException("second HELLO_ACK");
-        }
-        Frames.Hello hello = Frames.readHello(frame.payload());
-        if (hello.version() != Frames.VERSION) {
-            throw new ProtocolException("server chose unsupported protocol version " + hello.version());
-        }
-        this.peer = hello.settings();
-        if (Settings.metadataReuse(this.runtime.settings, this.peer)) {
-            this.metadataReuse = new CallMetadataReuse(this.peer.maxMetadataSize());
-        }
-        this.pipes.peer(this.peer);
+        Settings peer = this.handshake.onHelloAck(frame);
+        this.calls.ready(peer, this.handshake.metadataReuse());
+        this.pipes.peer(peer);
         this.ready = true;
         observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), true));
-        if (this.handshakeTimer != null) {
-            this.handshakeTimer.cancel(false);
-        }
-        startWaiting();
+        this.calls.startWaiting();
         this.pings.sendWaiting(this.ctx);
         this.ctx.flush();
     }
@@ -398,7 +263,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         if (!this.batch.isEmpty()) {
             List<Object> done = this.batch;
             this.batch = new ArrayList<>();
-            startWaiting();
+            this.calls.startWaiting();
             if (this.runtime.directCompletion) {
                 ReplyCompletion.complete(done);
             }
@@ -414,8 +279,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !this.waiting.isEmpty()) {
-            startWaiting();
+        if (ctx.channel().isWritable() && this.calls.hasWaiting()) {
+            this.calls.startWaiting();
             ctx.flush();
         }
         this.pipes.writabilityChanged();
@@ -425,75 +290,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
-            this.closeReason = "TLS handshake with " + this.endpoint + " failed: " + describe(hs.cause());
+            this.closeReason.tlsHandshakeFailed(hs.cause());
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
-        if (c instanceof javax.net.ssl.SSLException && this.closeReason == null) {
-            this.closeReason = "TLS with " + this.endpoint + " failed: " + describe(c);
-        }
-        if (c instanceof Error) {
-            System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.ERROR,
-                    "asyncrpc client: " + c + " on the connection to " + this.endpoint + "; closing it", c);
-            if (this.closeReason == null) {
-                this.closeReason = "connection to " + this.endpoint + " failed: " + c;
-            }
-            ctx.close();
-        }
-        else if (GracefulClose.isClosing(ctx.channel())) {
-            return; // closing with a GOAWAY already
-        }
-        else if (c instanceof ConnectionTimeoutException te) {
-            if (this.closeReason == null) {
-                this.closeReason = "connection to " + this.endpoint + " closed: " + te.getMessage();
-            }
-            if (te.kind() == ConnectionTimeoutException.Kind.KEEPALIVE) {
-                ctx.close(); // the server is gone or paused: nobody reads a GOAWAY
-            }
-            else {
-                GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.UNAVAILABLE, te.getMessage()));
-            }
-        }
-        else if (c instanceof ProtocolException) {
-            this.closeReason = "protocol error from " + this.endpoint + ": " + c.getMessage();
-            GracefulClose.close(ctx.channel(), Frames.goAway(ctx.alloc(), 0, Status.PROTOCOL_ERROR, c.getMessage()));
-        }
-        else {
-            if (this.closeReason == null) {
-                this.closeReason = "connection to " + this.endpoint + " failed: " + describe(c);
-            }
-            ctx.close();
-        }
+        this.closeReason.exceptionCaught(ctx, cause);
     }
 
     private void onClosed() {
         this.closed = true;
-        if (this.peer != null) {
+        if (this.handshake.isDone()) {
             observe(o -> o.onConnection(dev.asyncrpc.CallObserver.CallInfo.Side.CLIENT, this.endpoint.toString(), false));
         }
-        if (this.handshakeTimer != null) {
-            this.handshakeTimer.cancel(false);
-        }
+        this.handshake.stop();
         String message = closeMessage();
         this.pings.failAll(message);
-        List<CallFuture<?>> failed = new ArrayList<>(this.calls.size() + this.waiting.size());
-        failed.addAll(this.calls.values());
-        for (CallFuture<?> call : failed) {
-            if (call.timer != null) {
-                call.timer.cancel(false);
-            }
-        }
-        this.calls.clear();
-        CallFuture<?> w;
-        while ((w = this.waiting.poll()) != null) {
-            this.runtime.queued.decrementAndGet();
-            w.releaseRequest();
-            failed.add(w);
-        }
+        List<CallFuture<?>> failed = this.calls.removeAll();
         List<Object> pending = this.batch;
         this.batch = new ArrayList<>();
         this.pipes.closeAll(message);
@@ -522,13 +337,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     }
 
     private String closeMessage() {
-        String reason = this.closeReason;
-        if (reason != null) {
-            return reason;
-        }
-        return (this.peer == null)
-                ? "connection to " + this.endpoint + " closed during the handshake (is it an asyncrpc server, and do both sides agree on TLS?)"
-                : "connection to " + this.endpoint + " closed";
+        return this.closeReason.message(this.handshake.isDone());
     }
 
     private void completeLater(CallFuture<?> call, Status status, String message) {
@@ -544,28 +353,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
         }
     }
 
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return (m != null) ? m : t.getClass().getSimpleName();
-    }
-
     boolean isClosed() {
         return this.closed;
     }
 
     /** Add the calls this connection holds (sent and unanswered, or waiting to be sent) to {@code out}. Event loop. */
     void snapshot(List<dev.asyncrpc.PendingCallInfo> out, long nowNanos) {
-        for (CallFuture<?> call : this.calls.values()) {
-            out.add(info(call, nowNanos));
-        }
-        for (CallFuture<?> call : this.waiting) {
-            out.add(info(call, nowNanos));
-        }
-    }
-
-    private static dev.asyncrpc.PendingCallInfo info(CallFuture<?> call, long nowNanos) {
-        return new dev.asyncrpc.PendingCallInfo(call.method.model.service(), call.method.model.name(),
-                java.time.Duration.ofNanos(Math.max(0, nowNanos - call.issuedNanos)), call.state());
+        this.calls.snapshot(out, nowNanos);
     }
 
     EventLoop loop() {
@@ -576,9 +370,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Wri
     void close(String reason) {
         try {
             this.loop.execute(() -> {
-                if (this.closeReason == null) {
-                    this.closeReason = reason;
-                }
+                this.closeReason.offer(reason);
                 if (this.channel != null) {
                     this.channel.close();
                 }

@@ -1,12 +1,7 @@
 package dev.asyncrpc.internal.server;
 
 import java.lang.reflect.InvocationTargetException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -14,37 +9,29 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import dev.asyncrpc.AsyncReply;
 import dev.asyncrpc.RemoteCallException;
-import dev.asyncrpc.ServerCall;
 import dev.asyncrpc.Status;
-import dev.asyncrpc.internal.codec.CodecException;
 import dev.asyncrpc.internal.pipe.CallPipes;
-import dev.asyncrpc.internal.protocol.FrameType;
 import dev.asyncrpc.internal.protocol.Frames;
 import io.netty.buffer.ByteBuf;
 
 /**
  * One call on the server: decodes its arguments ({@link ArgumentDecoder}) and invokes the implementation (via {@link #run()},
  * on a worker, or on the event loop for inline or direct dispatch: see {@link InlineGate}), and
- * sends exactly one reply (REPLY or ERROR) from whichever thread completes it.
- * It is also the {@link AsyncReply} and the {@link ServerCall} handed to implementations.
+ * sends exactly one reply (REPLY or ERROR, encoded by {@link ReplyFrames}) from whichever thread completes it.
+ * It is also the {@link AsyncReply} and (through {@link CallView}) the {@link dev.asyncrpc.ServerCall} handed to implementations.
  *
- * <p>State changes (done, cancelled, disconnected) happen under this object's monitor; the
- * cancel/disconnect actions (user code) run outside it. Each action runs at most once and never
- * after the reply was decided: an action starts only while the call is not done, and a completion
- * on another thread waits until the actions running then have returned.
+ * <p>Its lifecycle is {@link CallLifecycle}'s, under this object's monitor: the reply is sent by the
+ * thread whose {@link #decide()} returned {@code true}, once; cancel and disconnect actions run at most
+ * once each and never after the reply was decided, and a completion on another thread waits until the
+ * actions running then have returned.
  */
-final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerCall {
+final class ServerCallContext extends CallView implements WorkerTask, AsyncReply<Object> {
 
     private static final AtomicReferenceFieldUpdater<ServerCallContext, ByteBuf> ARGS =
             AtomicReferenceFieldUpdater.newUpdater(ServerCallContext.class, ByteBuf.class, "args");
 
     final int id;
-    final ServerMethod method;
-    final ServerConnection connection;
     final int orderingKey;
-    private final long deadlineNanos;
-    private final long deadlineEpochMillis;
-    private final Map<String, String> metadata;
 
     /** The arguments section of the CALL payload; owned until decoded or discarded. */
     private volatile ByteBuf args;
@@ -70,48 +57,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
      */
     EntryWatch entry;
 
-    /** The call's pass through its interceptors, or {@code null} when its service has none; set before it runs. */
-    private volatile Interception interception;
-
-    // guarded by this
-    private boolean done;
-    private boolean cancelled;
-    private boolean disconnected;
-    private List<Runnable> cancelActions;
-
     /** Set when the deadline passed on the server, before the cancel actions run: it decides the failure. */
     private volatile boolean deadlineHasPassed;
-    private List<Runnable> disconnectActions;
-    /** Threads running cancel or disconnect actions now (outside the monitor). */
-    private List<Thread> actionThreads;
-    private CompletableFuture<?> returned;
-    private boolean observed;
-    private Object observation;
 
     ServerCallContext(int id, ServerMethod method, ServerConnection connection, ByteBuf args, int orderingKey,
             long timeoutMillis, Map<String, String> metadata) {
+        super(method, connection, timeoutMillis, metadata);
         this.id = id;
-        this.method = method;
-        this.connection = connection;
         this.args = args;
         this.orderingKey = orderingKey;
-        this.metadata = metadata;
-        if (timeoutMillis >= 0) {
-            this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
-            this.deadlineEpochMillis = System.currentTimeMillis() + timeoutMillis;
-        }
-        else {
-            this.deadlineNanos = 0;
-            this.deadlineEpochMillis = 0;
-        }
-    }
-
-    boolean hasDeadline() {
-        return this.deadlineEpochMillis != 0;
-    }
-
-    long remainingNanos() {
-        return Math.max(0, this.deadlineNanos - System.nanoTime());
     }
 
     @Override
@@ -123,13 +77,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
         ServerRuntime runtime = this.connection.runtime();
         if (runtime.observer != dev.asyncrpc.CallObserver.NONE) {
-            runtime.observe(o -> {
-                Object obs = o.onStart(this.method.info, this.metadata);
-                synchronized (this) {
-                    this.observation = obs;
-                    this.observed = true;
-                }
-            });
+            runtime.observe(o -> observed(o.onStart(this.method.info, metadata())));
         }
         Interception intercepted = runtime.interceptors().begin(this);
         long interceptNanos = 0; // counted with the method's time by the inline gate: interceptors may run inline too
@@ -266,14 +214,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
                 reply(future.getNow(null)); // completed already (common for fast implementations): no callback to attach
                 return;
             }
-            boolean cancelNow;
-            synchronized (this) {
-                this.returned = future;
-                cancelNow = this.cancelled || this.disconnected;
-            }
-            if (cancelNow) {
-                future.cancel(false);
-            }
+            returned(future);
         }
         ((CompletionStage<?>) result).whenComplete((v, t) -> {
             if (t == null) {
@@ -312,29 +253,6 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     // ---- cancel, deadline, disconnect (called on a worker, never on the event loop) ----
 
     /**
-     * The caller cancelled. An abortive cancel also cancels a future the implementation returned;
-     * a graceful one leaves the outcome to the implementation.
-     */
-    void cancelled(boolean abortive) {
-        CompletableFuture<?> future;
-        List<Runnable> actions;
-        synchronized (this) {
-            if (this.done || this.cancelled) {
-                return;
-            }
-            this.cancelled = true;
-            actions = this.cancelActions;
-            this.cancelActions = null;
-            future = abortive ? this.returned : null;
-            enterActions(actions);
-        }
-        runActions(actions);
-        if (future != null) {
-            future.cancel(false);
-        }
-    }
-
-    /**
      * The deadline passed: the call is cancelled (its cancel actions run) and fails with
      * DEADLINE_EXCEEDED. A failure the implementation gives in answer to that cancel (such as
      * {@code reply.abort(CANCELLED, ...)} in an {@code onCancel} action) is reported as
@@ -343,189 +261,7 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
     void deadlinePassed() {
         this.deadlineHasPassed = true;
         cancelled(true);
-        fail(Status.DEADLINE_EXCEEDED, deadlineMessage());
-    }
-
-    private String deadlineMessage() {
-        return "the deadline of " + this.method.model.fullName() + " passed on the server";
-    }
-
-    void disconnected() {
-        CompletableFuture<?> future;
-        List<Runnable> actions;
-        synchronized (this) {
-            if (this.done || this.disconnected) {
-                return;
-            }
-            this.disconnected = true;
-            actions = this.disconnectActions;
-            this.disconnectActions = null;
-            future = this.returned;
-            enterActions(actions);
-        }
-        runActions(actions);
-        if (future != null) {
-            future.cancel(false);
-        }
-    }
-
-    /** This thread is about to run {@code actions} (under the monitor; no-op for none). */
-    private void enterActions(List<Runnable> actions) {
-        if (actions != null) {
-            if (this.actionThreads == null) {
-                this.actionThreads = new ArrayList<>(2);
-            }
-            this.actionThreads.add(Thread.currentThread());
-        }
-    }
-
-    /**
-     * Run cancel or disconnect actions outside the monitor (they are user code), each only while the
-     * call is not done: an action that completes the call stops the ones after it, and a completion
-     * from another thread waits until the actions running now have returned ({@link #markDone}).
-     */
-    private void runActions(List<Runnable> actions) {
-        if (actions == null) {
-            return;
-        }
-        try {
-            for (Runnable action : actions) {
-                synchronized (this) {
-                    if (this.done) {
-                        break;
-                    }
-                }
-                runSafely(action);
-            }
-        }
-        finally {
-            synchronized (this) {
-                this.actionThreads.remove(Thread.currentThread());
-                if (this.actionThreads.isEmpty()) {
-                    this.notifyAll();
-                }
-            }
-        }
-    }
-
-    private static void runSafely(Runnable action) {
-        try {
-            action.run();
-        }
-        catch (RuntimeException ex) {
-            System.getLogger(ServerCallContext.class.getName()).log(System.Logger.Level.WARNING, "a ServerCall action failed", ex);
-        }
-    }
-
-    // ---- ServerCall ----
-
-    @Override
-    public String service() {
-        return this.method.model.service();
-    }
-
-    @Override
-    public String operation() {
-        return this.method.model.name();
-    }
-
-    @Override
-    public synchronized boolean isCancelled() {
-        return this.cancelled || this.disconnected;
-    }
-
-    @Override
-    public void onCancel(Runnable action) {
-        List<Runnable> now = List.of(wrap(action));
-        synchronized (this) {
-            if (this.done) {
-                return;
-            }
-            if (!this.cancelled) {
-                if (this.cancelActions == null) {
-                    this.cancelActions = new ArrayList<>(2);
-                }
-                this.cancelActions.add(now.get(0));
-                return;
-            }
-            enterActions(now);
-        }
-        runActions(now); // cancelled already: run it now, on this thread
-    }
-
-    @Override
-    public void onDisconnect(Runnable action) {
-        onDisconnectWrapped(wrap(action));
-    }
-
-    private void onDisconnectWrapped(Runnable action) {
-        List<Runnable> now = List.of(action);
-        synchronized (this) {
-            if (this.done) {
-                return;
-            }
-            if (!this.disconnected) {
-                if (this.disconnectActions == null) {
-                    this.disconnectActions = new ArrayList<>(2);
-                }
-                this.disconnectActions.add(action);
-                return;
-            }
-            enterActions(now);
-        }
-        runActions(now); // disconnected already: run it now, on this thread
-    }
-
-    @Override
-    public Optional<Instant> deadline() {
-        return hasDeadline() ? Optional.of(Instant.ofEpochMilli(this.deadlineEpochMillis)) : Optional.empty();
-    }
-
-    @Override
-    public Optional<Duration> remaining() {
-        return hasDeadline() ? Optional.of(Duration.ofNanos(remainingNanos())) : Optional.empty();
-    }
-
-    @Override
-    public String peer() {
-        return this.connection.peer();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return this.metadata;
-    }
-
-    @Override
-    public List<java.security.cert.X509Certificate> peerCertificates() {
-        return this.connection.peerCertificates();
-    }
-
-    @Override
-    public Optional<java.security.Principal> principal() {
-        Interception intercepted = this.interception;
-        if (intercepted != null) {
-            Optional<java.security.Principal> set = intercepted.principalValue();
-            if (set.isPresent()) {
-                return set;
-            }
-        }
-        List<java.security.cert.X509Certificate> chain = peerCertificates();
-        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0).getSubjectX500Principal());
-    }
-
-    @Override
-    public Runnable wrap(Runnable task) {
-        java.util.Objects.requireNonNull(task, "task");
-        Interception intercepted = this.interception;
-        if (intercepted == null) {
-            return task;
-        }
-        return () -> {
-            try (dev.asyncrpc.CallContext.Scope scope = intercepted.open()) {
-                task.run();
-            }
-        };
+        fail(Status.DEADLINE_EXCEEDED, ReplyFrames.deadlineMessage(this.method));
     }
 
     // ---- AsyncReply ----
@@ -551,48 +287,15 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         }
     }
 
-    @Override
-    public synchronized boolean isDone() {
-        return this.done;
-    }
-
     // ---- replies ----
 
-    /**
-     * Wait (under the monitor, which waiting releases) until no other thread runs this call's
-     * actions, so that none runs after the completion; the thread running them may complete the
-     * call from inside one.
-     */
-    private void awaitActionsOfOtherThreads() {
-        boolean interrupted = false;
-        while (this.actionThreads != null && !this.actionThreads.isEmpty() && !this.actionThreads.contains(Thread.currentThread())) {
-            try {
-                this.wait();
-            }
-            catch (InterruptedException ex) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
+    /** Decide the call (once): tell its observer and its interceptors how it ended; {@code false} if it had ended. */
     private boolean markDone(Status status, String message) {
-        boolean observe;
-        Object obs;
-        synchronized (this) {
-            awaitActionsOfOtherThreads();
-            if (this.done) {
-                return false;
-            }
-            this.done = true;
-            this.cancelActions = null;
-            this.disconnectActions = null;
-            observe = this.observed;
-            obs = this.observation;
+        if (!decide()) {
+            return false;
         }
-        if (observe) {
+        if (wasObserved()) {
+            Object obs = observation();
             this.connection.runtime().observe(o -> o.onEnd(this.method.info, obs, status));
         }
         Interception intercepted = this.interception;
@@ -610,29 +313,14 @@ final class ServerCallContext implements WorkerTask, AsyncReply<Object>, ServerC
         if (!markDone(null, null)) {
             return false;
         }
-        boolean isNull = value == null || this.method.valueCodec == null;
-        ByteBuf frame = Frames.startSized(this.connection.alloc(), FrameType.REPLY, isNull ? Frames.REPLY_NULL : 0, this.id, this.method.replySizeHint);
-        if (!isNull) {
-            try {
-                this.method.valueCodec.encode(value, frame);
-            }
-            catch (CodecException | ClassCastException ex) {
-                frame.release();
-                send(Frames.error(this.connection.alloc(), this.id, Status.INTERNAL, "cannot encode the value of "
-                        + this.method.model.fullName() + ": " + ex.getMessage()));
-                return true;
-            }
-        }
-        this.method.replySizeHint = frame.readableBytes() - Frames.HEADER; // racy: a hint only
-        send(Frames.finish(frame));
+        send(ReplyFrames.value(this.connection.alloc(), this.method, this.id, value));
         return true;
     }
 
     boolean fail(Status status, String message) {
-        if (this.deadlineHasPassed && status != Status.DEADLINE_EXCEEDED) {
-            message = deadlineMessage() + " (the implementation then ended the call with " + status + ": " + message + ")";
-            status = Status.DEADLINE_EXCEEDED;
-        }
+        boolean late = this.deadlineHasPassed;
+        message = ReplyFrames.failureMessage(this.method, late, status, message);
+        status = ReplyFrames.failureStatus(late, status);
         if (!markDone(status, message)) {
             return false;
         }

@@ -308,7 +308,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Wri
                 @Override
                 public void rejected(Status status, String message) {
                     call.discard();
-                    call.fail(Status.DEADLINE_EXCEEDED, "the deadline of " + call.method.model.fullName() + " passed on the server");
+                    call.fail(Status.DEADLINE_EXCEEDED, ReplyFrames.deadlineMessage(call.method));
                 }
             }), timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
