@@ -24,7 +24,10 @@ import io.netty.channel.ChannelPromise;
  * </ul>
  *
  * <p>At most {@value #BATCH_CAPACITY} bytes are held at a time: a full joined buffer is written
- * (not flushed) and a new one started. It sits between the outbound limit and the frame handlers,
+ * and flushed at once, and a new one started. Flushing it then lets the peer start on the first
+ * part of a large batch (256 replies of small calls are about 20 KiB) while this side produces the
+ * rest: without it, both event loops took turns on whole batches, each idle while the other
+ * worked, and a W=256 echo ran about 20% slower on two cores. It sits between the outbound limit and the frame handlers,
  * so that every frame a connection writes passes through it. Event loop only.
  */
 public final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
@@ -32,8 +35,8 @@ public final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
     /** Frames up to this many bytes are joined; copying a larger one would cost more than its entry. */
     static final int MAX_JOINED_FRAME = 1024;
 
-    /** The capacity of a joined buffer. */
-    static final int BATCH_CAPACITY = 16 * 1024;
+    /** The capacity of a joined buffer: about 100 small replies or calls, written and flushed once full. */
+    static final int BATCH_CAPACITY = 8 * 1024;
 
     /** The first small frame since the last write-out, held as it is; {@code null} once joined. */
     private ByteBuf single;
@@ -71,7 +74,7 @@ public final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
                 }
             }
             if (this.joined.writableBytes() < frame.readableBytes()) {
-                ctx.write(this.joined, ctx.voidPromise());
+                ctx.writeAndFlush(this.joined, ctx.voidPromise());
                 this.joined = ctx.alloc().ioBuffer(BATCH_CAPACITY, BATCH_CAPACITY);
             }
             this.joined.writeBytes(frame);

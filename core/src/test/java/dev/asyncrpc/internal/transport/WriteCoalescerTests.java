@@ -63,16 +63,19 @@ class WriteCoalescerTests {
     }
 
     @Test
-    void aFullJoinedBufferIsWrittenOutAndANewOneStarted() {
+    void aFullJoinedBufferIsWrittenOutAndFlushedAndANewOneStarted() {
         WriteCoalescer coalescer = new WriteCoalescer();
         EmbeddedChannel ch = new EmbeddedChannel(coalescer);
         int size = 1000;
-        int count = 40; // 40,000 bytes: three joined buffers of at most 16 KiB
+        int perBuffer = WriteCoalescer.BATCH_CAPACITY / size; // 8 frames of 1,000 bytes fit in 8 KiB
+        int count = 20; // two full buffers and 4 frames held
         for (int i = 0; i < count; i++) {
             ch.write(frame(i, size), ch.voidPromise());
             assertThat(coalescer.heldBytes()).isLessThanOrEqualTo(WriteCoalescer.BATCH_CAPACITY);
+            // a full buffer reaches the channel flushed, without waiting for the caller's flush
+            assertThat(ch.outboundMessages()).hasSize(i / perBuffer);
         }
-        assertThat(coalescer.heldBytes()).isEqualTo(count * size - 2 * 16 * size); // 16 frames fit in each full buffer
+        assertThat(coalescer.heldBytes()).isEqualTo((count - 2 * perBuffer) * size);
         ch.flush();
         assertThat(ch.outboundMessages()).hasSize(3);
         for (Object m : ch.outboundMessages()) {
