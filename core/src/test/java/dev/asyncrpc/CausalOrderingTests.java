@@ -115,10 +115,21 @@ class CausalOrderingTests {
     void twoThreadsKeepTheirOwnOrderAndInterleave() throws Exception {
         Recorder recorder = new Recorder();
         Seq seq = start(recorder);
-        CompletableFuture<?> a = CompletableFuture.runAsync(() -> issue(seq, "a"));
-        CompletableFuture<?> b = CompletableFuture.runAsync(() -> issue(seq, "b"));
-        a.get(60, TimeUnit.SECONDS);
-        b.get(60, TimeUnit.SECONDS);
+        // the threads issue in steps of 50 calls, each step once both finished the one before, so that
+        // the two sequences reach the server interleaved even when one thread would otherwise issue
+        // all of its calls before the other one starts (a loaded machine)
+        // (two threads of their own: the common pool may have one, which would run them one after the other)
+        java.util.concurrent.CyclicBarrier step = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<?> a = CompletableFuture.runAsync(() -> issue(seq, "a", step), threads);
+            CompletableFuture<?> b = CompletableFuture.runAsync(() -> issue(seq, "b", step), threads);
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+        }
+        finally {
+            threads.shutdownNow();
+        }
         List<String> dispatched = new ArrayList<>(recorder.dispatched);
         assertThat(dispatched.stream().filter(s -> s.startsWith("a")).toList()).containsExactlyElementsOf(expected("a", 500));
         assertThat(dispatched.stream().filter(s -> s.startsWith("b")).toList()).containsExactlyElementsOf(expected("b", 500));
@@ -131,9 +142,17 @@ class CausalOrderingTests {
         assertThat(switches).as("the two threads' calls interleave on the server").isGreaterThan(1);
     }
 
-    private static void issue(Seq seq, String thread) {
+    private static void issue(Seq seq, String thread, java.util.concurrent.CyclicBarrier step) {
         List<AsyncCall<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
+            if (i % 50 == 0) {
+                try {
+                    step.await(60, TimeUnit.SECONDS);
+                }
+                catch (Exception ex) {
+                    throw new IllegalStateException("the other thread did not reach step " + i / 50, ex);
+                }
+            }
             calls.add(seq.step(thread, i));
         }
         calls.forEach(c -> c.join(Duration.ofSeconds(60)));
