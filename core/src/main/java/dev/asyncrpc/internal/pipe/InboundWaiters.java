@@ -25,6 +25,8 @@ final class InboundWaiters {
     private Runnable callback;
     private Executor callbackExecutor;
     private Runnable subscriber;
+    /** Whether a wake of the callback and the subscriber waits for the end of the current read batch. */
+    private boolean held;
 
     /** @param monitor the receiver's monitor: blocked threads wait on it */
     InboundWaiters(Object monitor) {
@@ -56,16 +58,31 @@ final class InboundWaiters {
         }
     }
 
-    /** Wake the threads blocked in the iterator only (monitor held). */
-    void notifyBlocked() {
+    /**
+     * Data arrived during a read batch and the callback and the subscriber may wait for its end
+     * (monitor held): blocked threads are notified now, the rest is held.
+     * @return whether the caller must have {@link #wakeHeld} run at the end of the batch: something
+     *         waits and no wake is held yet
+     */
+    boolean hold() {
         if (this.blocked > 0) {
             this.monitor.notifyAll();
         }
+        if (this.held || (this.callback == null && this.subscriber == null)) {
+            return false;
+        }
+        this.held = true;
+        return true;
     }
 
-    /** Whether a callback or a subscriber waits for a wake (monitor held). */
-    boolean hasSignal() {
-        return this.callback != null || this.subscriber != null;
+    /**
+     * The end of the read batch of a {@link #hold} (monitor held): the held wake, as {@link #wake}
+     * returns it, if data is still there; none if it was taken meanwhile (a callback then stays
+     * registered for the next data).
+     */
+    Runnable wakeHeld(boolean hasData, Executor executor) {
+        this.held = false;
+        return hasData ? wake(executor) : null;
     }
 
     /**

@@ -31,8 +31,10 @@ import io.netty.buffer.ByteBuf;
  * after every element that arrived before it. If the call ends while elements are still unread,
  * an {@link UnreadPipe} watches them until the pipe end is dropped or the runtime closes.
  *
- * <p>Waiters are woken once the read batch is in: blocked iterators through the monitor,
- * subscribers on their executor, {@code onAvailable} callbacks on theirs; on an implementer's end,
+ * <p>Blocked iterators are woken through the monitor as data arrives; subscribers (on their
+ * executor) and {@code onAvailable} callbacks (on theirs) once the read batch is in, or at once when
+ * half the window is buffered, so that the credit they return need not wait for a batch that may
+ * hold a whole window ({@link InboundWaiters#hold}); on an implementer's end,
  * a callback registered without an executor runs at once on the event loop while the operation's
  * callbacks have proven fast (see {@link #bind}).
  *
@@ -68,8 +70,6 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     private final InboundRegistration registration = new InboundRegistration();
     /** Bytes consumed by pulls (written under the monitor by the consumer; read by it for timing). */
     private long bytesPulled;
-    /** Whether a wake of the consumer waits for the end of the current read batch. */
-    private boolean wakeHeld;
     private final Runnable heldWake = this::wakeAfterBatch;
 
     PipeReceiver(PipeEnd<T> end) {
@@ -135,26 +135,21 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
      * @throws ProtocolException if the sender overran its credit or sent data after the end
      */
     void onData(ByteBuf payload, int count, int size) {
-        Runnable wake = null;
-        boolean hold = false;
+        Runnable wake;
+        boolean hold;
         synchronized (this.chunks) {
             if (!this.arrivals.data(payload, count, size)) {
                 return;
             }
             this.chunks.add(payload, count, size);
-            if (this.chunks.bytes() >= this.arrivals.grantThreshold()) {
-                // a grant's worth is buffered: the consumer takes it now, so that its credit goes back
-                // while the rest of the read batch (up to a whole window) is still being read
-                wake = this.waiters.wake(this.availability);
-            }
-            else {
-                this.waiters.notifyBlocked();
-                hold = !this.wakeHeld && this.waiters.hasSignal();
-                this.wakeHeld |= hold;
-            }
+            // callbacks and subscribers are woken once the read batch is in, unless a grant's worth is
+            // buffered: then now, so that the credit goes back while the rest of the batch is read
+            boolean now = this.chunks.bytes() >= this.arrivals.grantThreshold();
+            wake = now ? this.waiters.wake(this.availability) : null;
+            hold = !now && this.waiters.hold();
         }
         if (hold) {
-            this.table.wakeAfterRead(this.heldWake); // callbacks and subscribers: once the read batch is in
+            this.table.wakeAfterRead(this.heldWake);
         }
         runOutside(wake);
     }
@@ -163,11 +158,7 @@ final class PipeReceiver<T> implements PipeStats, ChunkPuller.Side, PipeIterator
     private void wakeAfterBatch() {
         Runnable wake;
         synchronized (this.chunks) {
-            this.wakeHeld = false;
-            if (this.chunks.isEmpty()) {
-                return; // taken meanwhile: a callback stays registered for the next data
-            }
-            wake = this.waiters.wake(this.availability);
+            wake = this.waiters.wakeHeld(!this.chunks.isEmpty(), this.availability);
         }
         runOutside(wake);
     }

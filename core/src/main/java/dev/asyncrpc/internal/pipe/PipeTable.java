@@ -251,7 +251,8 @@ public final class PipeTable {
     /**
      * The end of a read batch (event loop, from {@code channelReadComplete}): wake the consumers of
      * the pipes that received data in it. Holding the wake-ups until here means one executor task
-     * per pipe per batch of frames, and a consumer that finds every frame of the batch at once.
+     * per pipe per batch of frames, and a consumer that finds every frame of the batch at once (a
+     * receiver with half its window buffered wakes its consumer before, see {@code PipeReceiver#onData}).
      */
     public void readComplete() {
         if (this.wakes.isEmpty()) {

@@ -65,6 +65,29 @@ class InboundWaitersTests {
     }
 
     @Test
+    void aHeldWakeIsAskedForOncePerBatchAndRunsOnlyIfDataIsStillThere() {
+        synchronized (this.monitor) {
+            assertThat(this.waiters.hold()).as("nobody waits").isFalse();
+        }
+        this.waiters.callback(() -> this.ran.add("callback"), null);
+        synchronized (this.monitor) {
+            assertThat(this.waiters.hold()).as("first data of the batch").isTrue();
+            assertThat(this.waiters.hold()).as("held already").isFalse();
+            assertThat(this.waiters.wakeHeld(false, tagged("pipe"))).as("the data was taken meanwhile").isNull();
+            assertThat(this.waiters.hold()).as("next batch").isTrue();
+        }
+        Runnable r;
+        synchronized (this.monitor) {
+            r = this.waiters.wakeHeld(true, tagged("pipe"));
+        }
+        r.run();
+        assertThat(this.ran).containsExactly("pipe", "callback");
+        synchronized (this.monitor) {
+            assertThat(this.waiters.hold()).as("the callback ran and is forgotten").isFalse();
+        }
+    }
+
+    @Test
     void aBlockedThreadWakesWhenTheConditionTurnsFalse() throws Exception {
         AtomicBoolean empty = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(1);
