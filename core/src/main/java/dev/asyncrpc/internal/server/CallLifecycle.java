@@ -130,40 +130,37 @@ class CallLifecycle {
 
     /** Run {@code action} if the caller cancels, at once (on this thread) if it has; never once the call is done. */
     final void addCancelAction(Runnable action) {
-        List<Runnable> now = List.of(action);
-        synchronized (this) {
-            if (this.done) {
-                return;
-            }
-            if (!this.cancelled) {
-                if (this.cancelActions == null) {
-                    this.cancelActions = new ArrayList<>(2);
-                }
-                this.cancelActions.add(action);
-                return;
-            }
-            enterActions(now);
-        }
-        runActions(now); // cancelled already: run it now, on this thread
+        addAction(action, false);
     }
 
     /** Run {@code action} if the caller goes away, at once (on this thread) if it has; never once the call is done. */
     final void addDisconnectAction(Runnable action) {
+        addAction(action, true);
+    }
+
+    private void addAction(Runnable action, boolean onDisconnect) {
         List<Runnable> now = List.of(action);
         synchronized (this) {
             if (this.done) {
                 return;
             }
-            if (!this.disconnected) {
-                if (this.disconnectActions == null) {
-                    this.disconnectActions = new ArrayList<>(2);
+            if (!(onDisconnect ? this.disconnected : this.cancelled)) {
+                List<Runnable> actions = onDisconnect ? this.disconnectActions : this.cancelActions;
+                if (actions == null) {
+                    actions = new ArrayList<>(2);
+                    if (onDisconnect) {
+                        this.disconnectActions = actions;
+                    }
+                    else {
+                        this.cancelActions = actions;
+                    }
                 }
-                this.disconnectActions.add(action);
+                actions.add(action);
                 return;
             }
             enterActions(now);
         }
-        runActions(now); // disconnected already: run it now, on this thread
+        runActions(now); // cancelled or disconnected already: run it now, on this thread
     }
 
     /**

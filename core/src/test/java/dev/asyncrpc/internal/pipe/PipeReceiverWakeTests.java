@@ -3,12 +3,8 @@ package dev.asyncrpc.internal.pipe;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.asyncrpc.internal.protocol.Settings;
-import dev.asyncrpc.internal.transport.WriteQueue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,31 +20,15 @@ class PipeReceiverWakeTests {
 
     private static final int WINDOW = 1000;
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    private final ChannelHandlerContext ctx = this.channel.pipeline().firstContext();
-    private final PipeTable table = new PipeTable(Runnable::run, new PipeRegistry(), Settings.DEFAULTS,
-            new WriteQueue(this.channel.eventLoop(), new WriteQueue.Sink() {
-                @Override
-                public void drain(Object item) {
-                    ((PipeTable.Task) item).run();
-                }
-
-                @Override
-                public void flush() {
-                    PipeReceiverWakeTests.this.ctx.flush();
-                }
-
-                @Override
-                public void discard(Object item) {
-                }
-            }));
+    private final TableFixture fixture = new TableFixture();
+    private final EmbeddedChannel channel = this.fixture.channel;
+    private final PipeTable table = this.fixture.table;
     private final DefaultInPipe<byte[]> end = new DefaultInPipe<>();
     private final PipeReceiver<byte[]> receiver = this.end.receiver();
     private final AtomicInteger runs = new AtomicInteger();
     private int pulledBytes;
 
     PipeReceiverWakeTests() {
-        this.table.context(this.ctx);
         this.receiver.bind(new PipeIdentity("svc/upload", 0), new dev.asyncrpc.internal.codec.Codecs().forType(byte[].class), true, Runnable::run, Runnable::run, null, this.table.registry());
         this.receiver.attach(this.table, 7, WINDOW);
     }
@@ -74,20 +54,6 @@ class PipeReceiverWakeTests {
         }
     };
 
-    /** The CREDIT frame flushed to the channel, as call id, pipe index and bytes; or {@code null}. */
-    private long[] credit() {
-        ByteBuf f = this.channel.readOutbound();
-        if (f == null) {
-            return null;
-        }
-        try {
-            return new long[] { f.getInt(6), f.getUnsignedByte(10), f.getUnsignedInt(11) };
-        }
-        finally {
-            f.release();
-        }
-    }
-
     @Test
     void belowHalfTheWindowTheConsumerIsWokenOnceAtTheEndOfTheReadBatch() {
         this.receiver.onAvailable(this.drain, null);
@@ -97,7 +63,7 @@ class PipeReceiverWakeTests {
         this.table.readComplete();
         assertThat(this.runs).hasValue(1);
         assertThat(this.pulledBytes).isEqualTo(200);
-        assertThat(credit()).as("414 bytes consumed: less than half the window").isNull();
+        assertThat(this.fixture.credit()).as("414 bytes consumed: less than half the window").isNull();
     }
 
     @Test
@@ -108,10 +74,10 @@ class PipeReceiverWakeTests {
         arrive(300); // 514 buffered: over half the window
         assertThat(this.runs).as("woken within the batch").hasValue(1);
         assertThat(this.pulledBytes).isEqualTo(500);
-        assertThat(credit()).as("written and flushed at once").containsExactly(7, 0, 514);
+        assertThat(this.fixture.credit()).as("written and flushed at once").containsExactly(7, 0, 514);
         this.table.readComplete();
         assertThat(this.runs).as("nothing left at the end of the batch: no second wake").hasValue(1);
-        assertThat(credit()).isNull();
+        assertThat(this.fixture.credit()).isNull();
     }
 
     @Test
@@ -139,6 +105,6 @@ class PipeReceiverWakeTests {
         arrive(400); // over half the window, but the callback ran and was not registered again
         this.table.readComplete();
         assertThat(signals).hasValue(1);
-        assertThat(credit()).isNull();
+        assertThat(this.fixture.credit()).isNull();
     }
 }
