@@ -90,36 +90,37 @@ class CallLifecycle {
      * outcome to the implementation.
      */
     final void cancelled(boolean abortive) {
-        CompletableFuture<?> future;
-        List<Runnable> actions;
-        synchronized (this) {
-            if (this.done || this.cancelled) {
-                return;
-            }
-            this.cancelled = true;
-            actions = this.cancelActions;
-            this.cancelActions = null;
-            future = abortive ? this.returned : null;
-            enterActions(actions);
-        }
-        runActions(actions);
-        if (future != null) {
-            future.cancel(false);
-        }
+        happened(false, abortive);
     }
 
     /** The caller went away: the disconnect actions run on this thread, then a returned future is cancelled. */
     final void disconnected() {
+        happened(true, true);
+    }
+
+    /**
+     * The caller cancelled ({@code disconnect} false) or went away: that event's actions run on this
+     * thread, once, and not once the call is done; then the returned future is cancelled if
+     * {@code cancelFuture}.
+     */
+    private void happened(boolean disconnect, boolean cancelFuture) {
         CompletableFuture<?> future;
         List<Runnable> actions;
         synchronized (this) {
-            if (this.done || this.disconnected) {
+            if (this.done || (disconnect ? this.disconnected : this.cancelled)) {
                 return;
             }
-            this.disconnected = true;
-            actions = this.disconnectActions;
-            this.disconnectActions = null;
-            future = this.returned;
+            if (disconnect) {
+                this.disconnected = true;
+                actions = this.disconnectActions;
+                this.disconnectActions = null;
+            }
+            else {
+                this.cancelled = true;
+                actions = this.cancelActions;
+                this.cancelActions = null;
+            }
+            future = cancelFuture ? this.returned : null;
             enterActions(actions);
         }
         runActions(actions);

@@ -27,8 +27,9 @@ import io.netty.channel.ChannelPromise;
  * and flushed at once, and a new one started. Flushing it then lets the peer start on the first
  * part of a large batch (256 replies of small calls are about 20 KiB) while this side produces the
  * rest: without it, both event loops took turns on whole batches, each idle while the other
- * worked, and a W=256 echo ran about 20% slower on two cores. It sits between the outbound limit and the frame handlers,
- * so that every frame a connection writes passes through it. Event loop only.
+ * worked, and a W=256 echo ran about 20% slower on two cores. It sits between the outbound limit
+ * and the frame handlers, so that every frame a connection writes passes through it. Event loop
+ * only.
  */
 public final class WriteCoalescer extends ChannelOutboundHandlerAdapter {
 
