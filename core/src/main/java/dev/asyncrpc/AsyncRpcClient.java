@@ -6,10 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 import dev.asyncrpc.internal.client.ClientBinding;
-import dev.asyncrpc.internal.client.ClientDefaults;
 import dev.asyncrpc.internal.client.ClientProxy;
 import dev.asyncrpc.internal.client.ClientRuntime;
-import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.Settings;
 import dev.asyncrpc.internal.client.lb.AddressList;
 
@@ -35,7 +33,7 @@ public final class AsyncRpcClient implements AutoCloseable {
     private final ClientBinding binding;
     private final AsyncRpcResources resources;
 
-    private AsyncRpcClient(ClientRuntime runtime, ClientBinding binding, AsyncRpcResources resources) {
+    AsyncRpcClient(ClientRuntime runtime, ClientBinding binding, AsyncRpcResources resources) {
         this.runtime = runtime;
         this.binding = binding;
         this.resources = resources;
@@ -193,26 +191,32 @@ public final class AsyncRpcClient implements AutoCloseable {
         }
     }
 
-    /** Builds an {@link AsyncRpcClient}; every setting is checked when set. */
+    /**
+     * Collects the settings of an {@link AsyncRpcClient}; every setting is checked when set.
+     * {@link #build()} hands them to {@code ClientAssembly}, which makes or borrows the threads and
+     * wires the client.
+     */
     public static final class Builder {
 
-        private String address;
-        private Duration refreshInterval;
-        private AddressResolver resolver = AddressResolver.system();
-        private int maxAttempts = 5;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-        private Settings settings = Settings.DEFAULTS;
-        private ExecutorService executor;
-        private int ioThreads = 1;
-        private Duration timeout;
-        private Ordering ordering = Ordering.CAUSAL;
-        private javax.net.ssl.SSLContext sslContext;
-        private CallObserver observer = CallObserver.NONE;
-        private boolean directCompletion;
-        private dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
-        private AsyncRpcResources resources;
-        private Transport transport = Transport.AUTO;
+        // the settings, read by ClientAssembly
+        String address;
+        Duration refreshInterval;
+        AddressResolver resolver = AddressResolver.system();
+        int maxAttempts = 5;
+        Duration connectTimeout = Duration.ofSeconds(10);
+        Duration handshakeTimeout = Duration.ofSeconds(10);
+        Settings settings = Settings.DEFAULTS;
+        ExecutorService executor;
+        int ioThreads = 1;
+        Duration timeout;
+        Ordering ordering = Ordering.CAUSAL;
+        javax.net.ssl.SSLContext sslContext;
+        CallObserver observer = CallObserver.NONE;
+        boolean directCompletion;
+        dev.asyncrpc.internal.transport.ConnectionOptions options = dev.asyncrpc.internal.transport.ConnectionOptions.CLIENT_DEFAULTS;
+        AsyncRpcResources resources;
+        Transport transport = Transport.AUTO;
+        final java.util.List<java.util.Map.Entry<String, ClientInterceptor>> interceptors = new java.util.ArrayList<>();
 
         /**
          * Borrow the event loops and the completion executor of {@code resources}, shared with other
@@ -239,8 +243,6 @@ public final class AsyncRpcClient implements AutoCloseable {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
-
-        private final java.util.List<java.util.Map.Entry<String, ClientInterceptor>> interceptors = new java.util.ArrayList<>();
 
         /**
          * Intercept the calls to every service; interceptors run in the order they were added
@@ -546,41 +548,11 @@ public final class AsyncRpcClient implements AutoCloseable {
         /**
          * Build the client. Nothing connects until the first call.
          * @return the client
-         * @throws IllegalStateException if no address was set
+         * @throws IllegalStateException if no address was set, or the shared
+         *         {@link #resources(AsyncRpcResources) resources} are closed
          */
         public AsyncRpcClient build() {
-            if (this.address == null) {
-                throw new IllegalStateException("address: not set (expected: host:port, local:name or unix:/path)");
-            }
-            AsyncRpcResources shared = this.resources;
-            if (shared != null && shared.isClosed()) {
-                throw new IllegalStateException("resources: closed (expected: open AsyncRpcResources; the owner closed them)");
-            }
-            boolean owns = this.executor == null && shared == null;
-            ExecutorService exec = (this.executor != null) ? this.executor : (shared != null) ? shared.executor()
-                    : new dev.asyncrpc.internal.CompletionPool("asyncrpc-client", Math.max(2, Runtime.getRuntime().availableProcessors()), 60,
-                            java.util.concurrent.TimeUnit.SECONDS);
-            dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
-                    : new dev.asyncrpc.internal.transport.Transports("asyncrpc-client-io", this.ioThreads, this.transport);
-            ClientDefaults defaults = new ClientDefaults(this.timeout, this.ordering, this.settings.maxMetadataSize());
-            ClientRuntime runtime = new ClientRuntime(this.settings, defaults, this.connectTimeout, this.handshakeTimeout, transports,
-                    shared == null, exec, owns, new Codecs(this.settings.maxFrameSize()), this.sslContext, this.observer);
-            runtime.directCompletion(this.directCompletion);
-            runtime.options(this.options.withHandshakeTimeout(this.handshakeTimeout));
-            runtime.interceptors(new dev.asyncrpc.internal.client.ClientInterceptors(java.util.List.copyOf(this.interceptors)));
-            ClientBinding binding;
-            try {
-                binding = ClientBinding.of(runtime, this.address, this.resolver, this.refreshInterval, this.maxAttempts);
-            }
-            catch (RuntimeException ex) {
-                runtime.close();
-                throw ex;
-            }
-            AsyncRpcClient client = new AsyncRpcClient(runtime, binding, shared);
-            if (shared != null) {
-                shared.borrow(client);
-            }
-            return client;
+            return ClientAssembly.assemble(this);
         }
     }
 }

@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
-import dev.asyncrpc.internal.codec.Codecs;
 import dev.asyncrpc.internal.protocol.Settings;
+import dev.asyncrpc.internal.server.ServerBudgets;
 import dev.asyncrpc.internal.server.ServerRuntime;
-import dev.asyncrpc.internal.server.ServiceRegistry;
 import dev.asyncrpc.internal.transport.ConnectionOptions;
 import dev.asyncrpc.internal.transport.Endpoint;
 
@@ -34,7 +33,7 @@ public final class AsyncRpcServer implements AutoCloseable {
 
     private final AsyncRpcResources resources;
 
-    private AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations,
+    AsyncRpcServer(ServerRuntime runtime, List<String> services, List<CallObserver.CallInfo> operations,
             java.util.Map<String, List<PipeInfo.Direction>> pipes, AsyncRpcResources resources) {
         this.resources = resources;
         this.runtime = runtime;
@@ -392,30 +391,39 @@ public final class AsyncRpcServer implements AutoCloseable {
         giveBack();
     }
 
-    /** Builds an {@link AsyncRpcServer}; every setting is checked when set. */
+    /**
+     * Collects the settings of an {@link AsyncRpcServer}; every setting is checked when set.
+     * {@link #build()} hands them to {@code ServerAssembly}, which derives the defaults left open and
+     * wires the server.
+     */
     public static final class Builder {
 
-        private String host = "0.0.0.0";
-        private int port = 7443;
-        private String address;
-        private final List<Object> services = new ArrayList<>();
-        private Settings settings = Settings.DEFAULTS;
-        private ExecutorService executor;
-        private int workerThreads = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_THREADS;
-        private java.time.Duration workerKeepAlive = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_WORKER_KEEP_ALIVE;
-        private int maxParkedWorkers = dev.asyncrpc.internal.server.ServerBudgets.DEFAULT_MAX_PARKED_WORKERS;
-        private int maxWorkersPerConnection;
-        private int maxCallsInProgress;
-        private boolean maxConcurrentCallsSet;
-        private int ioThreads;
-        private javax.net.ssl.SSLContext sslContext;
-        private ClientAuth clientAuth = ClientAuth.NONE;
-        private CallObserver observer = CallObserver.NONE;
-        private boolean directDispatch;
-        private java.time.Duration inlineDispatchLimit = java.time.Duration.ofNanos(ServerRuntime.DEFAULT_INLINE_DISPATCH_LIMIT_NANOS);
-        private ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
-        private int maxConnections = 10_000;
-        private long memoryBudget = -1;
+        // the settings, read by ServerAssembly
+        String host = "0.0.0.0";
+        int port = 7443;
+        String address;
+        final List<Object> services = new ArrayList<>();
+        Settings settings = Settings.DEFAULTS;
+        ExecutorService executor;
+        int workerThreads = ServerBudgets.DEFAULT_WORKER_THREADS;
+        java.time.Duration workerKeepAlive = ServerBudgets.DEFAULT_WORKER_KEEP_ALIVE;
+        int maxParkedWorkers = ServerBudgets.DEFAULT_MAX_PARKED_WORKERS;
+        int maxWorkersPerConnection;
+        int maxCallsInProgress;
+        boolean maxConcurrentCallsSet;
+        int ioThreads;
+        javax.net.ssl.SSLContext sslContext;
+        ClientAuth clientAuth = ClientAuth.NONE;
+        CallObserver observer = CallObserver.NONE;
+        boolean directDispatch;
+        java.time.Duration inlineDispatchLimit = java.time.Duration.ofNanos(ServerRuntime.DEFAULT_INLINE_DISPATCH_LIMIT_NANOS);
+        ConnectionOptions options = ConnectionOptions.SERVER_DEFAULTS;
+        int maxConnections = 10_000;
+        long memoryBudget = -1;
+        AsyncRpcResources resources;
+        Transport transport = Transport.AUTO;
+        final List<java.util.Map.Entry<String, ServerInterceptor>> interceptors = new ArrayList<>();
+        final List<ServerExceptionMapper> exceptionMappers = new ArrayList<>();
 
         /**
          * The most connections open at once; a client connecting beyond it gets a GOAWAY
@@ -430,9 +438,6 @@ public final class AsyncRpcServer implements AutoCloseable {
             this.maxConnections = connections;
             return this;
         }
-
-        private AsyncRpcResources resources;
-        private Transport transport = Transport.AUTO;
 
         /**
          * Borrow the event loops of {@code resources}, shared with the application's clients,
@@ -457,9 +462,6 @@ public final class AsyncRpcServer implements AutoCloseable {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
-
-        private final List<java.util.Map.Entry<String, ServerInterceptor>> interceptors = new ArrayList<>();
-        private final List<ServerExceptionMapper> exceptionMappers = new ArrayList<>();
 
         /**
          * Intercept the calls of every service; interceptors run in the order they were added
@@ -848,56 +850,12 @@ public final class AsyncRpcServer implements AutoCloseable {
         /**
          * Build the server (not started).
          * @return the server
-         * @throws IllegalArgumentException if no service was given or an implementation is invalid
+         * @throws IllegalArgumentException if no service was given, an implementation is invalid, or
+         *         an interceptor names a service not served
+         * @throws IllegalStateException if the shared {@link #resources(AsyncRpcResources) resources} are closed
          */
         public AsyncRpcServer build() {
-            if (this.services.isEmpty()) {
-                throw new IllegalArgumentException("services: none (expected: at least one implementation of a @RemoteService interface)");
-            }
-            ServiceRegistry registry = ServiceRegistry.of(this.services, new Codecs(this.settings.maxFrameSize()));
-            Endpoint endpoint = (this.address != null) ? Endpoint.parse(this.address)
-                    : new Endpoint(Endpoint.Kind.TCP, this.host, this.port, null);
-            boolean owns = this.executor == null;
-            ExecutorService exec = owns ? dev.asyncrpc.internal.server.ServerBudgets.workerPool("asyncrpc-worker", this.workerThreads,
-                    this.maxParkedWorkers, this.workerKeepAlive) : this.executor;
-            int budget = (this.maxCallsInProgress > 0) ? this.maxCallsInProgress : dev.asyncrpc.internal.server.ServerBudgets.maxCallsInProgress();
-            Settings limits = this.maxConcurrentCallsSet ? this.settings
-                    : this.settings.withMaxConcurrentCalls(dev.asyncrpc.internal.server.ServerBudgets.maxConcurrentCalls(budget));
-            int perConnection = (this.maxWorkersPerConnection > 0) ? this.maxWorkersPerConnection
-                    : dev.asyncrpc.internal.server.ServerBudgets.workersPerConnection(this.workerThreads);
-            io.netty.handler.ssl.ClientAuth auth = switch (this.clientAuth) {
-                case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
-                case WANT -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
-                case NEED -> io.netty.handler.ssl.ClientAuth.REQUIRE;
-            };
-            AsyncRpcResources shared = this.resources;
-            if (shared != null && shared.isClosed()) {
-                throw new IllegalStateException("resources: closed (expected: open AsyncRpcResources; the owner closed them)");
-            }
-            dev.asyncrpc.internal.transport.Transports transports = (shared != null) ? shared.transports()
-                    : new dev.asyncrpc.internal.transport.Transports("asyncrpc-server-io", this.ioThreads, this.transport);
-            ServerRuntime runtime = new ServerRuntime(endpoint, registry, limits, exec, owns, transports, shared == null, this.sslContext,
-                    auth, this.observer);
-            runtime.directDispatch(this.directDispatch);
-            runtime.inlineDispatchLimit(this.inlineDispatchLimit.toNanos());
-            runtime.options(this.options);
-            runtime.maxConnections(this.maxConnections);
-            runtime.memoryBudget(new dev.asyncrpc.internal.MemoryBudget(this.memoryBudget > 0 ? this.memoryBudget
-                    : dev.asyncrpc.internal.MemoryBudget.defaultLimit()));
-            runtime.limits(budget, perConnection);
-            List<String> names = registry.services().stream().map(s -> s.name()).distinct().toList();
-            for (java.util.Map.Entry<String, ServerInterceptor> e : this.interceptors) {
-                if (e.getKey() != null && !names.contains(e.getKey())) {
-                    throw new IllegalArgumentException("interceptor service: '" + e.getKey() + "' (expected: one of the services served " + names + ")");
-                }
-            }
-            runtime.interceptors(new dev.asyncrpc.internal.server.ServerInterceptors(List.copyOf(this.interceptors)));
-            runtime.exceptionMapping(new dev.asyncrpc.internal.server.ExceptionMapping(List.copyOf(this.exceptionMappers)));
-            AsyncRpcServer server = new AsyncRpcServer(runtime, names, registry.operations(), registry.pipeDirections(), shared);
-            if (shared != null) {
-                shared.borrow(server);
-            }
-            return server;
+            return ServerAssembly.assemble(this);
         }
     }
 }
