@@ -50,7 +50,18 @@ class PipeObservabilityTests {
 
     private static final int CHUNK = 16 * 1024;
 
-    private static final int CHUNKS = 32;
+    private static final int CHUNKS = 48;
+
+    /**
+     * Elements the implementation may read per step. A 64KB window holds 3 chunks and credit goes back
+     * per 2 consumed (half the window); the blocking iterator pulls everything buffered when it runs
+     * dry, so up to 3 chunks read in a step may come from an earlier pull and consume nothing new.
+     * With 4 per step, a step could pull a single chunk and return no credit, and the byte counts
+     * then stood still (seen once in CI); 6 reads pull at least 3 chunks, so every step returns
+     * credit and the client sends more. 5 steps read at most 30 chunks and the server then holds at
+     * most 36 (3 pulled ahead, 3 in the window), so the client still has chunks to send at every step.
+     */
+    private static final int READS_PER_STEP = 6;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
@@ -90,9 +101,9 @@ class PipeObservabilityTests {
             List<Long> clientBytes = new ArrayList<>();
             long last = 0; // the first step waits for data too, not just for the pipe to be listed
             for (int step = 0; step < 5; step++) {
-                transfer.allow(4);
+                transfer.allow(READS_PER_STEP);
                 long previous = last;
-                // the implementation read 4 more elements, credit went back, the client sent more
+                // the implementation read more elements, credit went back, the client sent more
                 AsyncRpcDescriptor during = await().atMost(WAIT).until(endpoint::asyncrpc,
                         (d) -> d.server().openPipes().size() == 1 && d.server().openPipes().get(0).bytes() > previous);
                 PipeDescriptor serverPipe = during.server().openPipes().get(0);
